@@ -1,0 +1,55 @@
+import Foundation
+
+/// Runs a program to completion with posix_spawn and waitpid.
+///
+/// Foundation's `Process` on Linux was seen to hang in `waitUntilExit()` after `pg_ctl start`, whose
+/// server daemonises out from under it; spawning and reaping the child directly has no such failure
+/// mode. Output goes to a temporary file rather than a pipe because the daemon inherits the descriptor
+/// and would hold a pipe open for its whole life.
+public enum ChildProcess {
+    public struct Outcome: Sendable {
+        /// Exit status, or 128 + signal number when the child was killed.
+        public let status: Int32
+        /// Standard output and standard error, interleaved.
+        public let output: String
+    }
+
+    /// - Parameters:
+    ///   - arguments: the program's absolute path, then its arguments.
+    ///   - environment: the child's whole environment; `nil` passes this process's own.
+    ///   - standardInput: a file to read standard input from (default `/dev/null`).
+    public static func run(_ arguments: [String], environment: [String: String]? = nil, standardInput: String = "/dev/null")
+        throws -> Outcome
+    {
+        let outputPath = NSTemporaryDirectory() + "lahde-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        let outputFD = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard outputFD >= 0 else { throw EmbeddedPostgresError("cannot create \(outputPath): \(String(cString: strerror(errno)))") }
+        defer { unlink(outputPath) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = envp.map { posix_spawn(&pid, arguments[0], &actions, nil, argv, $0) }
+            ?? posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        close(outputFD)
+        guard spawned == 0 else {
+            throw EmbeddedPostgresError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw EmbeddedPostgresError("waitpid failed: \(String(cString: strerror(errno)))") }
+        }
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Outcome(status: exitStatus, output: output)
+    }
+}

@@ -1,0 +1,26 @@
+import LahdeCore
+
+/// One versioned SQL file of the register's schema.
+///
+/// The SQL is compiled into the binary (SwiftPM `embedInCode`), so an installed `lahde` cannot run with a
+/// different schema than it was built for, and the checksum recorded at apply time catches a file that
+/// was edited after it reached a database.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    public var checksum: String { SHA256.hex(of: Array(sql.utf8)) }
+
+    init(version: Int, name: String, bytes: [UInt8]) {
+        self.version = version
+        self.name = name
+        self.sql = String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Every migration, in the order they are applied. A new file in `Migrations/` must be listed here; a
+    /// test fails when the folder and this list disagree.
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "ledger", bytes: PackageResources.V001_ledger_sql),
+    ]
+}

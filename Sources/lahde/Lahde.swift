@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `lahde`: the command-line face of the pipeline.
+///
+/// Every command is synchronous: the database layer blocks on libpq, so the process's main thread does
+/// the work and nothing runs on Swift's cooperative pool.
+@main
+struct Lahde: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lahde",
+        abstract: "Lähde keeps a Finnish energy company's customer register, and where every value in it came from.",
+        discussion: """
+            With no LAHDE_DATABASE_URL (or LAHDE_DATABASE_URL_FILE) set, lahde runs its own PostgreSQL in
+            LAHDE_HOME (default ./.lahde), reached only through a unix socket there.
+
+            Exit status: 0 success; 1 bad usage or not found; 2 some input failed; 3 database unavailable;
+            4 another job holds the lock.
+
+            Examples:
+              lahde db status
+              lahde check-id 010594Y9032 0245437-2
+            """,
+        version: LahdeVersion.string,
+        subcommands: [DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
+    )
+
+    static func main() {
+        LogSetup.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(dueTo: error)
+        }
+    }
+}
+
+enum LahdeVersion {
+    static let string = "0.1.0"
+}
