@@ -76,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LahdeCLITests",
-            dependencies: ["_LahdeTestSupport"],
+            dependencies: ["_LahdeTestSupport", "LahdePostgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -10,28 +10,35 @@ public enum ChildProcess {
     public struct Outcome: Sendable {
         /// Exit status, or 128 + signal number when the child was killed.
         public let status: Int32
-        /// Standard output and standard error, interleaved.
+        /// Standard output, and standard error too unless it was asked for apart.
         public let output: String
+        /// Standard error when `separateStandardError` was set, otherwise empty.
+        public let errorOutput: String
     }
 
     /// - Parameters:
     ///   - arguments: the program's absolute path, then its arguments.
     ///   - environment: the child's whole environment; `nil` passes this process's own.
     ///   - standardInput: a file to read standard input from (default `/dev/null`).
-    public static func run(_ arguments: [String], environment: [String: String]? = nil, standardInput: String = "/dev/null")
-        throws -> Outcome
-    {
-        let outputPath = NSTemporaryDirectory() + "lahde-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+    public static func run(
+        _ arguments: [String], environment: [String: String]? = nil, standardInput: String = "/dev/null",
+        separateStandardError: Bool = false
+    ) throws -> Outcome {
+        let stem = NSTemporaryDirectory() + "lahde-child-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let outputPath = stem + ".out", errorPath = stem + ".err"
         let outputFD = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard outputFD >= 0 else { throw EmbeddedPostgresError("cannot create \(outputPath): \(String(cString: strerror(errno)))") }
         defer { unlink(outputPath) }
+        let errorFD = separateStandardError ? open(errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) : outputFD
+        guard errorFD >= 0 else { throw EmbeddedPostgresError("cannot create \(errorPath): \(String(cString: strerror(errno)))") }
+        defer { if separateStandardError { unlink(errorPath) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+        posix_spawn_file_actions_adddup2(&actions, errorFD, 2)
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -41,6 +48,7 @@ public enum ChildProcess {
         let spawned = envp.map { posix_spawn(&pid, arguments[0], &actions, nil, argv, $0) }
             ?? posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
         close(outputFD)
+        if separateStandardError { close(errorFD) }
         guard spawned == 0 else {
             throw EmbeddedPostgresError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
@@ -50,6 +58,7 @@ public enum ChildProcess {
         }
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return Outcome(status: exitStatus, output: output)
+        let errorOutput = separateStandardError ? (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" : ""
+        return Outcome(status: exitStatus, output: output, errorOutput: errorOutput)
     }
 }

@@ -12,12 +12,11 @@ public struct PostgresBinaries: Sendable {
     public var postgres: String { directory + "/postgres" }
 
     /// Finds the newest installed server, preferring `LAHDE_PG_BIN`.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(EmbeddedPostgresError)
-        -> PostgresBinaries
-    {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment, debianRoot: String = "/usr/lib/postgresql"
+    ) throws(EmbeddedPostgresError) -> PostgresBinaries {
         var candidates: [String] = []
         if let explicit = environment["LAHDE_PG_BIN"], !explicit.isEmpty { candidates.append(explicit) }
-        let debianRoot = "/usr/lib/postgresql"
         let majors = ((try? FileManager.default.contentsOfDirectory(atPath: debianRoot)) ?? [])
             .compactMap(Int.init).sorted(by: >)
         candidates += majors.map { "\(debianRoot)/\($0)/bin" }

@@ -18,13 +18,12 @@ public struct LahdeExecutable: Sendable {
 
     /// Runs `lahde` with `arguments`, the current environment plus `environment`, and waits for it.
     ///
-    /// Standard output and standard error arrive interleaved in `output`; JSON-reading tests pass
-    /// `LAHDE_LOG_LEVEL=error` (the default) and read the lines that start with `{`.
+    /// Standard output arrives in `output`, standard error in `errorOutput`.
     public func run(_ arguments: [String], environment: [String: String] = [:], stdin: String = "/dev/null") throws -> ChildProcess.Outcome {
         var merged = ProcessInfo.processInfo.environment
         merged["LAHDE_DATABASE_URL"] = nil
         merged["LAHDE_DATABASE_URL_FILE"] = nil
         for (key, value) in environment { merged[key] = value }
-        return try ChildProcess.run([path] + arguments, environment: merged, standardInput: stdin)
+        return try ChildProcess.run([path] + arguments, environment: merged, standardInput: stdin, separateStandardError: true)
     }
 }
