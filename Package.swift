@@ -29,6 +29,9 @@ let package = Package(
         // MARK: - Pure Swift model: identifiers, observations. No C, no I/O.
         .target(name: "LahdeCore", swiftSettings: swiftSettings),
 
+        // MARK: - Feed formats: streaming readers with exact error locations. Pure Swift.
+        .target(name: "LahdeFormats", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),
+
         // MARK: - Adapters over the C libraries
         .target(
             name: "LahdePostgres",
@@ -64,6 +67,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LahdeCoreTests", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdePostgresTests",
             dependencies: ["LahdePostgres", "_LahdeTestSupport", "LahdeXML", "LahdeFetch"],

@@ -1,0 +1,2 @@
+/// Placeholder until the CSV reader lands.
+enum LahdeFormatsModule {}
