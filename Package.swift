@@ -41,6 +41,13 @@ let package = Package(
         .target(name: "LahdeXML", dependencies: ["CLibXML2", "LahdeCore"], swiftSettings: swiftSettings),
         .target(name: "LahdeFetch", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
+        // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
+        .target(
+            name: "LahdeConnectors",
+            dependencies: ["LahdeCore", "LahdeStore"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - The register: migrations, staged merge, provenance
         .target(
             name: "LahdeStore",
@@ -53,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "lahde",
             dependencies: [
-                "LahdeCore", "LahdePostgres", "LahdeStore", "LahdeXML", "LahdeFetch",
+                "LahdeCore", "LahdePostgres", "LahdeStore", "LahdeConnectors", "LahdeXML", "LahdeFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LahdeStoreTests",
-            dependencies: ["LahdeStore", "LahdeCore", "_LahdeTestSupport"],
+            dependencies: ["LahdeStore", "LahdeCore", "LahdeConnectors", "_LahdeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

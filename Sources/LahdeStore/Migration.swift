@@ -22,5 +22,6 @@ public struct Migration: Sendable {
     /// test fails when the folder and this list disagree.
     public static let all: [Migration] = [
         Migration(version: 1, name: "ledger", bytes: PackageResources.V001_ledger_sql),
+        Migration(version: 2, name: "register", bytes: PackageResources.V002_register_sql),
     ]
 }

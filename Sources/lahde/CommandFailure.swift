@@ -39,6 +39,8 @@ extension Lahde {
             (status, message) = (.databaseUnavailable, failure.description)
         case let failure as MigrationError:
             (status, message) = (.databaseUnavailable, failure.description)
+        case let failure as MergeLockBusy:
+            (status, message) = (.locked, failure.description)
         default:
             // Help, --version and argument errors are ArgumentParser's to print.
             Self.exit(withError: error)

@@ -43,6 +43,8 @@ public struct IdentifierError: Error, Sendable, Hashable, CustomStringConvertibl
         case hetuCheckCharacter
         case eicCharacter
         case eicCheckCharacter
+        /// A printable character (customer numbers: no control characters).
+        case printable
     }
 
     public enum NeverIssuedReason: Sendable, Hashable {
@@ -88,6 +90,7 @@ extension IdentifierError.CharacterClass {
         case .hetuCheckCharacter: "a check character: a digit or a letter A–Y other than G, I, O or Q"
         case .eicCharacter: "a digit, a letter A–Z or '-'"
         case .eicCheckCharacter: "a digit or a letter A–Z (the check character is never '-')"
+        case .printable: "a printable character, at most 64 in all"
         }
     }
 }

@@ -19,13 +19,14 @@ CREATE TABLE lahde.batch (
     quarantined   bigint      NOT NULL DEFAULT 0,
     suppressed    bigint      NOT NULL DEFAULT 0,
     error         text,
+    field_counts  jsonb,
     CONSTRAINT batch_counts_add_up CHECK (
         status <> 'loaded' OR read = applied + unchanged + superseded + quarantined + suppressed)
 );
 
--- One successful load per content per connector: the same bytes under another name are the same batch.
-CREATE UNIQUE INDEX batch_loaded_once ON lahde.batch (connector, sha256) WHERE status = 'loaded';
-CREATE INDEX batch_by_hash ON lahde.batch (sha256);
+-- The same bytes under another name are the same batch: the loader looks content up by hash before it
+-- loads (under the merge lock, so two imports of one file cannot both pass the check).
+CREATE INDEX batch_by_content ON lahde.batch (connector, sha256) WHERE status = 'loaded';
 
 CREATE TABLE lahde.quarantine (
     quarantine_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

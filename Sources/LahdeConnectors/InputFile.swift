@@ -1,0 +1,87 @@
+import Foundation
+import LahdeCore
+import LahdeStore
+
+/// A feed file on disk: its identity (SHA-256 of the content, computed in one streaming pass before the
+/// load so that content already loaded is recognised without parsing it) and random access to its bytes.
+public struct InputFile: Sendable {
+    public let path: String
+    public let sha256: String
+    public let byteCount: Int64
+
+    public static let chunkSize = 256 * 1024
+
+    public init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputFileError("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var total: Int64 = 0
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+            } catch {
+                throw InputFileError("cannot read \(path): \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            chunk.withUnsafeBytes { hasher.update($0) }
+            total += Int64(chunk.count)
+        }
+        self.path = path
+        self.sha256 = hasher.finalizeHex()
+        self.byteCount = total
+    }
+
+    /// The loader's view of this file.
+    public var batchInput: BatchInput {
+        let path = self.path
+        return BatchInput(fileName: (path as NSString).lastPathComponent, sha256: sha256, byteCount: byteCount) { range in
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError("cannot reopen \(path)") }
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(range.lowerBound))
+            return Array(try handle.read(upToCount: Int(range.count)) ?? Data())
+        }
+    }
+
+    /// Reads the file line by line in chunks (constant memory), with each line's byte range and number.
+    ///
+    /// A line longer than `maximumLineBytes` is handed over truncated with `overlong` set, so that the
+    /// caller can quarantine it rather than the reader buffering without bound.
+    public func forEachLine(maximumLineBytes: Int = 1 << 20, _ body: (_ line: [UInt8], _ number: Int, _ range: Range<Int64>, _ overlong: Bool) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError("cannot open \(path)") }
+        defer { try? handle.close() }
+        var line: [UInt8] = []
+        var overlong = false
+        var lineStart: Int64 = 0
+        var offset: Int64 = 0
+        var number = 0
+        while let chunk = try handle.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+            for byte in chunk {
+                offset += 1
+                if byte == 0x0A {
+                    number += 1
+                    if line.last == 0x0D { line.removeLast() }
+                    try body(line, number, lineStart..<offset, overlong)
+                    line.removeAll(keepingCapacity: true)
+                    overlong = false
+                    lineStart = offset
+                } else if line.count < maximumLineBytes {
+                    line.append(byte)
+                } else {
+                    overlong = true
+                }
+            }
+        }
+        if !line.isEmpty || overlong {
+            number += 1
+            try body(line, number, lineStart..<offset, overlong)
+        }
+    }
+}
+
+public struct InputFileError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

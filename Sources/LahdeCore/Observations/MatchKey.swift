@@ -1,0 +1,56 @@
+/// An identifier by which a record finds its entity in the register.
+///
+/// The scheme names are the ones the register stores in `register.party_identifier` (and `gsrn` for
+/// accounting points); the value is already validated and normalised by the connector.
+public struct MatchKey: Sendable, Hashable {
+    public enum Scheme: String, Sendable, Hashable, Codable, CaseIterable {
+        case henkilotunnus
+        case yTunnus = "y_tunnus"
+        case customerNumber = "customer_number"
+        case datahubParty = "datahub_party"
+        case gsrn
+    }
+
+    public let scheme: Scheme
+    public let value: String
+
+    public init(scheme: Scheme, value: String) {
+        self.scheme = scheme
+        self.value = value
+    }
+
+    /// Validates and normalises a raw key value by its scheme's rules (check digits for henkilötunnus,
+    /// Y-tunnus and GSRN; a customer number must be non-empty and printable).
+    public static func parse(scheme: Scheme, _ text: String) throws(IdentifierError) -> MatchKey {
+        switch scheme {
+        case .henkilotunnus: return MatchKey(scheme: scheme, value: try Henkilotunnus.parse(text).value)
+        case .yTunnus: return MatchKey(scheme: scheme, value: try YTunnus.parse(text).value)
+        case .gsrn: return MatchKey(scheme: scheme, value: try GSRN.parse(text).value)
+        case .customerNumber, .datahubParty:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { throw IdentifierError(.customerNumber, .empty) }
+            guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), trimmed.utf8.count <= 64 else {
+                throw IdentifierError(.customerNumber, .invalidCharacter(position: 1, expected: .printable))
+            }
+            return MatchKey(scheme: scheme, value: trimmed)
+        }
+    }
+}
+
+extension MatchKey: CustomStringConvertible {
+    /// Masked for a henkilötunnus: keys end up in messages.
+    public var description: String {
+        "\(scheme.rawValue) \(Redaction.maskingHenkilotunnus(in: value))"
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Whitespace) -> String {
+        var scalars = Substring(self)
+        while scalars.first?.isWhitespace == true { scalars.removeFirst() }
+        while scalars.last?.isWhitespace == true { scalars.removeLast() }
+        return String(scalars)
+    }
+
+    fileprivate enum Whitespace { case whitespaces }
+}

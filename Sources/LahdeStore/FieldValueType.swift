@@ -1,0 +1,92 @@
+import LahdeCore
+
+/// The value types of the field catalogue, and the checks a value must pass before it may be staged.
+///
+/// Checking here, before COPY, keeps a single bad value from failing a whole batch's COPY (a bad date would
+/// abort it) and lets the record be quarantined with its exact reason.
+public enum FieldValueType: String, Sendable, CaseIterable {
+    case text
+    case date
+    case boolean
+    case postalCode = "postal_code"
+    case language
+    case country
+    case email
+    case phone
+    case partyType = "party_type"
+
+    /// Longest text value kept; longer values are refused, never truncated silently.
+    public static let maximumLength = 500
+
+    public func canonical(_ raw: String) throws(ValueError) -> String {
+        let value = raw.trimmingWhitespace()
+        guard !value.isEmpty else { throw ValueError("is empty (leave the field out, or state a removal)") }
+        guard value.unicodeScalars.count <= Self.maximumLength else {
+            throw ValueError("is longer than \(Self.maximumLength) characters")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw ValueError("contains a control character")
+        }
+        switch self {
+        case .text:
+            return value
+        case .date:
+            guard let date = CalendarDate(isoString: value) else { throw ValueError("is not a date yyyy-mm-dd") }
+            return date.isoString
+        case .boolean:
+            switch value.lowercased() {
+            case "true", "t", "1", "yes", "k", "kyllä": return "true"
+            case "false", "f", "0", "no", "e", "ei": return "false"
+            default: throw ValueError("is not a yes/no value")
+            }
+        case .postalCode:
+            do {
+                return try PostalCode.parse(value).value
+            } catch {
+                throw ValueError("is not a Finnish postal code (5 digits)")
+            }
+        case .language:
+            let code = value.lowercased()
+            guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw ValueError("is not a two-letter ISO 639-1 language code")
+            }
+            return code
+        case .country:
+            let code = value.uppercased()
+            guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw ValueError("is not a two-letter ISO 3166 country code")
+            }
+            return code
+        case .email:
+            let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
+                throw ValueError("is not an e-mail address")
+            }
+            return value
+        case .phone:
+            let compact = value.filter { $0 != " " && $0 != "-" }
+            guard compact.count >= 5, compact.count <= 20,
+                compact.enumerated().allSatisfy({ $0.element.isASCII && ($0.element.isNumber || ($0.offset == 0 && $0.element == "+")) })
+            else { throw ValueError("is not a phone number") }
+            return compact
+        case .partyType:
+            guard value == "person" || value == "organisation" else { throw ValueError("is neither 'person' nor 'organisation'") }
+            return value
+        }
+    }
+}
+
+/// Why a value was refused; never quotes the value (it may be personal data).
+public struct ValueError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = "the value " + description }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while scalars.first?.isWhitespace == true { scalars.removeFirst() }
+        while scalars.last?.isWhitespace == true { scalars.removeLast() }
+        return String(scalars)
+    }
+}

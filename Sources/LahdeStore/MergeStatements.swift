@@ -1,0 +1,234 @@
+/// The set-based SQL of one batch's merge, in the order it runs.
+///
+/// Every statement works on whole sets — all records of the batch at once — never row by row; the only
+/// values in the SQL text are Lähde's own (rule names, catalogue columns). Batch values arrive through
+/// the one-row `m_ctx` table, filled with bound parameters.
+enum MergeStatements {
+    static let applied = MergeRule.sqlList([.applied])
+    static let written = MergeRule.sqlList([.applied, .confirmed])
+
+    /// Working tables, dropped at commit.
+    static let prepare = [
+        """
+        CREATE TEMP TABLE m_ctx (batch_id bigint, connector text, received_at timestamptz, creates boolean) ON COMMIT DROP
+        """,
+        """
+        CREATE TEMP TABLE m_rec ON COMMIT DROP AS
+        SELECT record_no, entity_kind, locator, valid_from, raw_offset, raw_length,
+               NULL::bigint AS entity_id, NULL::text AS problem, false AS created
+        FROM lahde.stage_item WHERE item = 'R'
+        """,
+        "UPDATE m_rec SET valid_from = (SELECT received_at FROM m_ctx) WHERE valid_from IS NULL",
+        "CREATE INDEX ON m_rec (record_no)",
+        """
+        CREATE TEMP TABLE m_key ON COMMIT DROP AS
+        SELECT k.record_no, k.name AS scheme, k.value, k.priority, r.entity_kind
+        FROM lahde.stage_item k JOIN m_rec r USING (record_no) WHERE k.item = 'K'
+        """,
+        "ANALYZE m_rec",
+        "ANALYZE m_key",
+    ]
+
+    static let context = "INSERT INTO m_ctx VALUES ($1, $2, $3, $4)"
+
+    /// Finds each record's entity by any of its keys; keys that lead to two different parties make the
+    /// record a problem rather than a guess.
+    static let resolve = [
+        """
+        UPDATE m_rec r SET entity_id = s.ids[1],
+               problem = CASE WHEN cardinality(s.ids) > 1 THEN 'its identifiers belong to different records in the register' END
+        FROM (SELECT k.record_no, array_agg(DISTINCT i.party_id ORDER BY i.party_id) AS ids
+              FROM m_key k JOIN register.party_identifier i ON i.scheme = k.scheme AND i.value = k.value
+              WHERE k.entity_kind = 'party'
+              GROUP BY k.record_no) s
+        WHERE r.record_no = s.record_no AND r.problem IS NULL
+        """,
+        """
+        UPDATE m_rec r SET entity_id = ap.accounting_point_id
+        FROM m_key k JOIN register.accounting_point ap ON ap.gsrn = k.value
+        WHERE k.scheme = 'gsrn' AND k.record_no = r.record_no AND r.entity_kind = 'accounting_point' AND r.entity_id IS NULL
+        """,
+    ]
+
+    /// For connectors that may create entities: one new party per distinct first key among the records
+    /// that found none (numbered in file order, so a replay numbers them alike), one accounting point per
+    /// new GSRN, and every key of the batch's records registered.
+    static let create = [
+        """
+        CREATE TEMP TABLE m_new ON COMMIT DROP AS
+        SELECT nextval(pg_get_serial_sequence('register.party', 'party_id')) AS party_id, n.*
+        FROM (SELECT p.scheme, p.value, min(p.record_no) AS first_record, min(p.locator) AS locator
+              FROM (SELECT DISTINCT ON (k.record_no) k.record_no, k.scheme, k.value, r.locator
+                    FROM m_key k JOIN m_rec r USING (record_no)
+                    WHERE r.entity_kind = 'party' AND r.entity_id IS NULL AND r.problem IS NULL
+                    ORDER BY k.record_no, k.priority) p
+              GROUP BY p.scheme, p.value
+              ORDER BY first_record) n
+        """,
+        """
+        INSERT INTO register.party (party_id, created_by_batch) OVERRIDING SYSTEM VALUE
+        SELECT party_id, (SELECT batch_id FROM m_ctx) FROM m_new
+        """,
+        """
+        INSERT INTO register.party_identifier (scheme, value, party_id, batch_id, locator)
+        SELECT scheme, value, party_id, (SELECT batch_id FROM m_ctx), locator FROM m_new
+        """,
+        """
+        UPDATE m_rec r SET entity_id = n.party_id, created = true
+        FROM (SELECT DISTINCT ON (k.record_no) k.record_no, k.scheme, k.value FROM m_key k ORDER BY k.record_no, k.priority) k
+        JOIN m_new n ON n.scheme = k.scheme AND n.value = k.value
+        WHERE r.record_no = k.record_no AND r.entity_id IS NULL AND r.problem IS NULL AND r.entity_kind = 'party'
+        """,
+        """
+        INSERT INTO register.party_identifier (scheme, value, party_id, batch_id, locator)
+        SELECT DISTINCT ON (k.scheme, k.value) k.scheme, k.value, r.entity_id, (SELECT batch_id FROM m_ctx), r.locator
+        FROM m_key k JOIN m_rec r USING (record_no)
+        WHERE r.entity_kind = 'party' AND r.entity_id IS NOT NULL AND r.problem IS NULL AND k.scheme <> 'gsrn'
+        ORDER BY k.scheme, k.value, r.record_no
+        ON CONFLICT (scheme, value) DO NOTHING
+        """,
+        """
+        WITH fresh AS (
+            INSERT INTO register.accounting_point (gsrn, created_by_batch)
+            SELECT DISTINCT k.value, (SELECT batch_id FROM m_ctx)
+            FROM m_key k JOIN m_rec r USING (record_no)
+            WHERE r.entity_kind = 'accounting_point' AND r.entity_id IS NULL AND k.scheme = 'gsrn'
+            ON CONFLICT (gsrn) DO NOTHING
+            RETURNING accounting_point_id, gsrn)
+        UPDATE m_rec r SET entity_id = f.accounting_point_id, created = true
+        FROM m_key k JOIN fresh f ON f.gsrn = k.value
+        WHERE k.record_no = r.record_no AND k.scheme = 'gsrn' AND r.entity_kind = 'accounting_point' AND r.entity_id IS NULL
+        """,
+    ]
+
+    /// After creation: a record whose keys now lead to two parties is a problem; one that found nothing
+    /// has no matching record.
+    static let finishResolution = [
+        """
+        UPDATE m_rec r SET problem = 'its identifiers belong to different records in the register'
+        FROM (SELECT k.record_no FROM m_key k JOIN register.party_identifier i ON i.scheme = k.scheme AND i.value = k.value
+              WHERE k.entity_kind = 'party' GROUP BY k.record_no HAVING count(DISTINCT i.party_id) > 1) s
+        WHERE r.record_no = s.record_no AND r.problem IS NULL
+        """,
+        "UPDATE m_rec SET problem = 'no matching record' WHERE entity_id IS NULL AND problem IS NULL",
+    ]
+
+    /// Every observation of a usable record, with its connector's trust for the field; then the best
+    /// candidate per entity and field within the batch (newest validity, then latest in the file).
+    static let candidates = [
+        """
+        CREATE TEMP TABLE m_cand ON COMMIT DROP AS
+        SELECT r.entity_kind, r.entity_id, o.name AS field, o.value, o.seq, o.locator, r.valid_from, r.record_no, t.rank AS trust
+        FROM lahde.stage_item o
+        JOIN m_rec r USING (record_no)
+        JOIN lahde.source_trust t ON t.connector = (SELECT connector FROM m_ctx) AND t.field = o.name
+        WHERE o.item = 'O' AND r.problem IS NULL
+        """,
+        """
+        CREATE TEMP TABLE m_best ON COMMIT DROP AS
+        SELECT DISTINCT ON (entity_kind, entity_id, field) *
+        FROM m_cand ORDER BY entity_kind, entity_id, field, valid_from DESC, seq DESC
+        """,
+        "ANALYZE m_best",
+    ]
+
+    /// The survivorship decision for each best candidate against the register's current value.
+    static let decide = """
+        CREATE TEMP TABLE m_decided ON COMMIT DROP AS
+        SELECT b.*, p.value AS old_value,
+          CASE
+            WHEN f.address_field AND prot.party_id IS NOT NULL
+                 AND b.trust < coalesce((SELECT st.rank FROM lahde.source_trust st WHERE st.connector = prot.source AND st.field = b.field), prot.trust)
+              THEN 'protected'
+            WHEN p.entity_id IS NULL THEN CASE WHEN b.value IS NULL THEN 'unchanged' ELSE 'first-value' END
+            WHEN f.ban_wins AND p.value = 'true' AND b.value IS DISTINCT FROM 'true' AND p.source <> (SELECT connector FROM m_ctx)
+              THEN 'ban-kept'
+            WHEN f.ban_wins AND b.value = 'true' AND p.value IS DISTINCT FROM 'true' THEN 'ban-wins'
+            WHEN b.trust < p.trust THEN 'lower-trust'
+            WHEN b.trust = p.trust AND b.valid_from < p.valid_from THEN 'older-validity'
+            WHEN b.value IS NOT DISTINCT FROM p.value THEN
+              CASE WHEN b.trust > p.trust OR b.valid_from > p.valid_from THEN 'confirmed' ELSE 'unchanged' END
+            WHEN b.trust > p.trust THEN 'higher-trust'
+            WHEN b.valid_from > p.valid_from THEN 'newer-validity'
+            ELSE 'later-arrival'
+          END AS rule
+        FROM m_best b
+        JOIN lahde.field f ON f.name = b.field
+        LEFT JOIN lahde.provenance p ON p.entity_kind = b.entity_kind AND p.entity_id = b.entity_id AND p.field = b.field
+        LEFT JOIN (SELECT pr.party_id, pv.source, pv.trust
+                   FROM register.protection pr
+                   JOIN lahde.provenance pv ON pv.entity_kind = 'party' AND pv.entity_id = pr.party_id AND pv.field = 'turvakielto'
+                   WHERE pr.kind = 'turvakielto' AND pr.active AND (pr.ends_on IS NULL OR pr.ends_on >= current_date)) prot
+          ON b.entity_kind = 'party' AND prot.party_id = b.entity_id
+        """
+
+    /// Provenance: the current tag of every written value, and a history row with the batch's losing candidates.
+    static let provenance = [
+        """
+        INSERT INTO lahde.provenance_history
+            (entity_kind, entity_id, field, old_value, new_value, source, trust, batch_id, locator, valid_from, received_at, rule, losing)
+        SELECT d.entity_kind, d.entity_id, d.field, d.old_value, d.value, x.connector, d.trust, x.batch_id, d.locator,
+               d.valid_from, x.received_at, d.rule, l.losing
+        FROM m_decided d CROSS JOIN m_ctx x
+        LEFT JOIN (SELECT c.entity_kind, c.entity_id, c.field,
+                          jsonb_agg(jsonb_build_object('value', c.value, 'locator', c.locator, 'valid_from', c.valid_from,
+                                                       'reason', 'superseded-in-batch') ORDER BY c.seq) AS losing
+                   FROM m_cand c JOIN m_best b USING (entity_kind, entity_id, field)
+                   WHERE c.seq <> b.seq
+                   GROUP BY c.entity_kind, c.entity_id, c.field) l USING (entity_kind, entity_id, field)
+        WHERE d.rule IN (\(written))
+        """,
+        """
+        INSERT INTO lahde.provenance AS p (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
+        SELECT d.entity_kind, d.entity_id, d.field, d.value, x.connector, d.trust, x.batch_id, d.locator, d.valid_from, x.received_at, d.rule
+        FROM m_decided d CROSS JOIN m_ctx x
+        WHERE d.rule IN (\(written))
+        ON CONFLICT (entity_kind, entity_id, field) DO UPDATE
+        SET value = EXCLUDED.value, source = EXCLUDED.source, trust = EXCLUDED.trust, batch_id = EXCLUDED.batch_id,
+            locator = EXCLUDED.locator, valid_from = EXCLUDED.valid_from, received_at = EXCLUDED.received_at, rule = EXCLUDED.rule
+        """,
+    ]
+
+    /// Per-record and per-field counts. A record counts as applied if any of its values was written (or it
+    /// created its entity), else superseded if any lost, else unchanged.
+    static let counts = """
+        WITH outcome AS (
+            SELECT c.record_no,
+                   CASE WHEN c.seq <> d.seq THEN 'superseded'
+                        WHEN d.rule IN (\(applied)) THEN 'applied'
+                        WHEN d.rule = 'confirmed' THEN 'confirmed'
+                        WHEN d.rule = 'protected' THEN 'protected'
+                        WHEN d.rule = 'unchanged' THEN 'unchanged'
+                        ELSE 'superseded' END AS outcome
+            FROM m_cand c JOIN m_decided d USING (entity_kind, entity_id, field)),
+        per_record AS (
+            SELECT r.record_no,
+                   CASE WHEN r.created OR bool_or(o.outcome = 'applied') THEN 'applied'
+                        WHEN bool_or(o.outcome IN ('superseded', 'protected')) THEN 'superseded'
+                        ELSE 'unchanged' END AS outcome
+            FROM m_rec r LEFT JOIN outcome o USING (record_no)
+            WHERE r.problem IS NULL
+            GROUP BY r.record_no, r.created)
+        SELECT
+            (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q')) AS read,
+            (SELECT count(*) FROM per_record WHERE outcome = 'applied') AS applied,
+            (SELECT count(*) FROM per_record WHERE outcome = 'unchanged') AS unchanged,
+            (SELECT count(*) FROM per_record WHERE outcome = 'superseded') AS superseded,
+            (SELECT count(*) FROM lahde.stage_item WHERE item = 'Q') + (SELECT count(*) FROM m_rec WHERE problem IS NOT NULL) AS quarantined,
+            (SELECT count(*) FROM outcome) AS f_observed,
+            (SELECT count(*) FROM outcome WHERE outcome = 'applied') AS f_applied,
+            (SELECT count(*) FROM outcome WHERE outcome = 'confirmed') AS f_confirmed,
+            (SELECT count(*) FROM outcome WHERE outcome = 'unchanged') AS f_unchanged,
+            (SELECT count(*) FROM outcome WHERE outcome = 'superseded') AS f_superseded,
+            (SELECT count(*) FROM outcome WHERE outcome = 'protected') AS f_protected
+        """
+
+    static let quarantineFromStage = """
+        INSERT INTO lahde.quarantine (batch_id, locator, reason, raw)
+        SELECT (SELECT batch_id FROM m_ctx), locator, name, raw FROM lahde.stage_item WHERE item = 'Q' ORDER BY record_no
+        """
+
+    static let problemRecords = """
+        SELECT record_no, locator, problem, raw_offset, raw_length FROM m_rec WHERE problem IS NOT NULL ORDER BY record_no
+        """
+}

@@ -1,0 +1,166 @@
+import Foundation
+import LahdeCore
+import LahdePostgres
+import Logging
+
+/// Loads one batch of observations into the register: stage, reconcile, merge, record provenance — all of
+/// it in one transaction, so a batch is either wholly in the register or not at all.
+///
+/// The flow (docs/ARCHITECTURE.md has the picture):
+/// 1. take the register's merge lock, so no other import merges at the same time;
+/// 2. if this connector already loaded the same content (by SHA-256), say so and stop;
+/// 3. record the batch in the ledger as `loading` (its own small transaction, so even a crash leaves a trace);
+/// 4. in one transaction: COPY every record, key and observation into `lahde.stage_item`, resolve
+///    entities, create them where the connector may, decide each field by survivorship, write the typed
+///    tables and provenance, quarantine what cannot be used, and mark the batch `loaded` with its counts.
+public final class RegisterLoader {
+    private let connection: PostgresConnection
+    private let policy: ConnectorPolicy
+    private let lockMode: MergeLock.Mode
+    private let logger: Logger
+
+    public init(connection: PostgresConnection, policy: ConnectorPolicy, lockMode: MergeLock.Mode = .wait, logger: Logger = Logger(label: "lahde.load")) {
+        self.connection = connection
+        self.policy = policy
+        self.lockMode = lockMode
+        self.logger = logger
+    }
+
+    /// Loads one input.
+    ///
+    /// - Parameters:
+    ///   - input: the file's name, hash and a way to re-read parts of it.
+    ///   - force: reprocess content already loaded (the result is the same register: nothing changes).
+    ///   - produce: the connector; it parses the input and hands every record to `emit`, in file order.
+    /// - Returns: the batch's report. A failure inside the batch is recorded in the ledger and rethrown.
+    public func load(_ input: BatchInput, force: Bool = false, produce: (_ emit: (FeedItem) throws -> Void) throws -> Void) throws
+        -> BatchReport
+    {
+        try MergeLock.acquire(connection, mode: lockMode)
+        defer { MergeLock.release(connection) }
+
+        if !force, let previous = try previousLoad(of: input) { return previous }
+
+        // We hold the merge lock, so any batch still marked `loading` belongs to a process that died.
+        try connection.query(
+            "UPDATE lahde.batch SET status = 'failed', error = 'interrupted before commit', finished_at = clock_timestamp() WHERE status = 'loading'"
+        )
+        guard let started = try connection.query(
+            """
+            INSERT INTO lahde.batch (connector, file_name, sha256, byte_count, status)
+            VALUES ($1, $2, $3, $4, 'loading') RETURNING batch_id, started_at
+            """, policy.name, input.fileName, input.sha256, input.byteCount
+        ).first, let batchID = started.int("batch_id"), let receivedAt = started["started_at"]
+        else { throw PostgresError(kind: .protocolError, message: "the ledger did not return a batch id") }
+
+        do {
+            let report = try connection.transaction {
+                try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
+            }
+            logger.info("batch loaded", metadata: ["batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)"])
+            return report
+        } catch {
+            let message = Redaction.maskingHenkilotunnus(in: "\(error)")
+            _ = try? connection.query(
+                "UPDATE lahde.batch SET status = 'failed', error = $2, finished_at = clock_timestamp() WHERE batch_id = $1", batchID, message)
+            throw error
+        }
+    }
+
+    private func previousLoad(of input: BatchInput) throws -> BatchReport? {
+        guard let row = try connection.query(
+            """
+            SELECT batch_id, read, applied, unchanged, superseded, quarantined, suppressed FROM lahde.batch
+            WHERE connector = $1 AND sha256 = $2 AND status = 'loaded'
+            """, policy.name, input.sha256
+        ).first else { return nil }
+        var counts = BatchReport.Counts()
+        counts.read = row.int("read") ?? 0
+        counts.applied = row.int("applied") ?? 0
+        counts.unchanged = row.int("unchanged") ?? 0
+        counts.superseded = row.int("superseded") ?? 0
+        counts.quarantined = row.int("quarantined") ?? 0
+        counts.suppressed = row.int("suppressed") ?? 0
+        return BatchReport(file: input.fileName, sha256: input.sha256, batch: row.int("batch_id"), status: .alreadyLoaded, counts: counts)
+    }
+
+    // MARK: - The batch transaction
+
+    private func merge(
+        _ input: BatchInput, batchID: Int, receivedAt: String, produce: (_ emit: (FeedItem) throws -> Void) throws -> Void
+    ) throws -> BatchReport {
+        let catalogue = try FieldCatalogue.load(from: connection)
+        try refreshTrust(catalogue)
+
+        try connection.query("TRUNCATE lahde.stage_item")
+        var stager = Stager(catalogue: catalogue, input: input)
+        try connection.copyIn(
+            "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw) FROM STDIN"
+        ) { writer in
+            try produce { item in try stager.stage(item, into: &writer) }
+        }
+
+        for statement in MergeStatements.prepare { try connection.query(statement) }
+        try connection.query(MergeStatements.context, batchID, policy.name, receivedAt, policy.createsEntities)
+        for statement in MergeStatements.resolve { try connection.query(statement) }
+        if policy.createsEntities {
+            for statement in MergeStatements.create { try connection.query(statement) }
+        }
+        for statement in MergeStatements.finishResolution { try connection.query(statement) }
+        for statement in MergeStatements.candidates { try connection.query(statement) }
+        try connection.query(MergeStatements.decide)
+        for statement in TypedTableWrites.statements(for: catalogue) { try connection.query(statement) }
+        for statement in MergeStatements.provenance { try connection.query(statement) }
+        try quarantine(input, batchID: batchID)
+
+        guard let row = try connection.query(MergeStatements.counts).first else {
+            throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
+        }
+        var counts = BatchReport.Counts()
+        counts.read = row.int("read") ?? 0
+        counts.applied = row.int("applied") ?? 0
+        counts.unchanged = row.int("unchanged") ?? 0
+        counts.superseded = row.int("superseded") ?? 0
+        counts.quarantined = row.int("quarantined") ?? 0
+        var fields = BatchReport.FieldCounts()
+        fields.observed = row.int("f_observed") ?? 0
+        fields.applied = row.int("f_applied") ?? 0
+        fields.confirmed = row.int("f_confirmed") ?? 0
+        fields.unchanged = row.int("f_unchanged") ?? 0
+        fields.superseded = row.int("f_superseded") ?? 0
+        fields.protected = row.int("f_protected") ?? 0
+        let fieldJSON = String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
+        try connection.query(
+            """
+            UPDATE lahde.batch SET status = 'loaded', finished_at = clock_timestamp(), read = $2, applied = $3, unchanged = $4,
+                   superseded = $5, quarantined = $6, field_counts = $7::jsonb
+            WHERE batch_id = $1
+            """, batchID, counts.read, counts.applied, counts.unchanged, counts.superseded, counts.quarantined, fieldJSON)
+        return BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
+    }
+
+    /// Writes the connector's trust ranks for every catalogue field, as its definition says now.
+    private func refreshTrust(_ catalogue: FieldCatalogue) throws {
+        try connection.query("DELETE FROM lahde.source_trust WHERE connector = $1", policy.name)
+        try connection.copyIn("COPY lahde.source_trust (connector, field, rank) FROM STDIN") { writer in
+            for field in catalogue.fields.keys.sorted() {
+                try writer.row([policy.name, field, String(policy.trust(for: field))])
+            }
+        }
+    }
+
+    /// Quarantines records the connector rejected and records the merge could not place, with raw bytes.
+    private func quarantine(_ input: BatchInput, batchID: Int) throws {
+        try connection.query(MergeStatements.quarantineFromStage)
+        let problems = try connection.query(MergeStatements.problemRecords).rows
+        guard !problems.isEmpty else { return }
+        try connection.copyIn("COPY lahde.quarantine (batch_id, locator, reason, raw) FROM STDIN") { writer in
+            for row in problems {
+                let offset = Int64(row["raw_offset"] ?? "") ?? 0
+                let length = Int64(row["raw_length"] ?? "") ?? 0
+                let raw = try input.rawBytes(offset..<(offset + length))
+                try writer.row([String(batchID), row["locator"], row["problem"], Stager.byteaText(raw)])
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import LahdeCore
+import LahdePostgres
+
+/// Turns the connector's records into `lahde.stage_item` rows, checking every value on the way.
+///
+/// A record with an unknown field, a value of the wrong type or no usable key is staged as a `Q` item —
+/// quarantined whole, with its raw bytes and the reason — so it never reaches the merge and never aborts
+/// the COPY of the others.
+struct Stager {
+    let catalogue: FieldCatalogue
+    let input: BatchInput
+    private var recordNumber = 0
+    private var sequence = 0
+
+    init(catalogue: FieldCatalogue, input: BatchInput) {
+        self.catalogue = catalogue
+        self.input = input
+    }
+
+    mutating func stage(_ item: FeedItem, into writer: inout CopyInWriter) throws {
+        recordNumber += 1
+        switch item {
+        case .rejected(let rejected):
+            try writeRejected(locator: rejected.locator, reason: rejected.reason, raw: rejected.raw, into: &writer)
+        case .record(let record):
+            if let problem = problem(in: record) {
+                let raw = try input.rawBytes(record.rawRange)
+                try writeRejected(locator: record.locator, reason: problem, raw: raw, into: &writer)
+                return
+            }
+            // R: the record
+            writer.field("R")
+            writer.field(recordNumber)
+            writer.field(nil as String?)
+            writer.field(record.entityKind.rawValue)
+            writer.field(nil as String?)
+            writer.field(nil as String?)
+            writer.field(nil as Int?)
+            writer.field(record.validFrom.map(Self.timestamp))
+            writer.field(record.locator)
+            writer.field(Int(record.rawRange.lowerBound))
+            writer.field(Int(record.rawRange.count))
+            writer.field(nil as String?)
+            try writer.endRow()
+            // K: its keys, in priority order
+            for (priority, key) in record.keys.enumerated() {
+                writer.field("K")
+                writer.field(recordNumber)
+                writer.field(nil as String?)
+                writer.field(nil as String?)
+                writer.field(key.scheme.rawValue)
+                writer.field(key.value)
+                writer.field(priority)
+                for _ in 0..<5 { writer.field(nil as String?) }
+                try writer.endRow()
+            }
+            // O: its observations, values in canonical form
+            for observation in record.observations {
+                sequence += 1
+                let value = (try? catalogue.validate(observation, of: record.entityKind).get()) ?? nil
+                writer.field("O")
+                writer.field(recordNumber)
+                writer.field(sequence)
+                writer.field(nil as String?)
+                writer.field(observation.field)
+                writer.field(value)
+                writer.field(nil as Int?)
+                writer.field(nil as String?)
+                writer.field(observation.locator.map { record.locator + " " + $0 } ?? record.locator)
+                for _ in 0..<3 { writer.field(nil as String?) }
+                try writer.endRow()
+            }
+        }
+    }
+
+    private func problem(in record: ObservedRecord) -> String? {
+        guard !record.keys.isEmpty else { return "the record has no identifier to match it by" }
+        for observation in record.observations {
+            if case .failure(let problem) = catalogue.validate(observation, of: record.entityKind) {
+                return problem.description
+            }
+        }
+        return nil
+    }
+
+    private func writeRejected(locator: String, reason: String, raw: [UInt8], into writer: inout CopyInWriter) throws {
+        writer.field("Q")
+        writer.field(recordNumber)
+        for _ in 0..<2 { writer.field(nil as String?) }  // seq, entity_kind
+        writer.field(Redaction.maskingHenkilotunnus(in: reason))
+        for _ in 0..<3 { writer.field(nil as String?) }  // value, priority, valid_from
+        writer.field(locator)
+        for _ in 0..<2 { writer.field(nil as String?) }
+        writer.field(Self.byteaText(raw))
+        try writer.endRow()
+    }
+
+    /// bytea in hex input form (`\x…`); COPY's own escaping doubles the backslash on the way.
+    static func byteaText(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        out.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}
