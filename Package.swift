@@ -70,7 +70,7 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "_LahdeTestSupport",
-            dependencies: ["LahdePostgres", "LahdeStore"],
+            dependencies: ["LahdeCore", "LahdePostgres", "LahdeStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LahdeCoreTests", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),

@@ -61,4 +61,22 @@ public enum ChildProcess {
         let errorOutput = separateStandardError ? (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" : ""
         return Outcome(status: exitStatus, output: output, errorOutput: errorOutput)
     }
+
+    /// Starts a program and returns its pid without waiting (output discarded); the caller reaps it.
+    public static func spawnInBackground(_ arguments: [String], environment: [String: String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw EmbeddedPostgresError("cannot run \(arguments[0]): \(String(cString: strerror(spawned)))") }
+        return pid
+    }
 }

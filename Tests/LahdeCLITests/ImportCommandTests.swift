@@ -1,0 +1,154 @@
+import _LahdeTestSupport
+import Foundation
+import LahdePostgres
+import Testing
+
+/// `lahde import` and `lahde provenance` as other tools call them: the real binary against a real
+/// PostgreSQL, each test with its own database.
+@Suite("lahde import and provenance")
+struct ImportCommandTests {
+    let lahde = LahdeExecutable.built()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = repository.appendingPathComponent("samples/observations")
+
+    func environment(_ database: TestDatabase) -> [String: String] {
+        ["LAHDE_DATABASE_URL": database.conninfo, "LAHDE_CONNECTORS": Self.repository.appendingPathComponent("connectors").path]
+    }
+
+    func jsonLines(_ output: String) throws -> [[String: Any]] {
+        try output.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("--json prints one object per file with the contract keys; a second import is already-loaded")
+    func jsonContract() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let customers = Self.samples.appendingPathComponent("2026-01-01-customers.jsonl").path
+        let first = try lahde.run(["import", "--connector", "customer-system-jsonl", "--json", customers, customers], environment: environment(database))
+        #expect(first.status == 0, "\(first.errorOutput)")
+        let reports = try jsonLines(first.output)
+        #expect(reports.count == 2)
+        let loaded = reports[0]
+        #expect(loaded["file"] as? String == customers)
+        #expect((loaded["sha256"] as? String)?.count == 64)
+        #expect(loaded["batch"] as? Int != nil)
+        #expect(loaded["status"] as? String == "loaded")
+        let counts = try #require(loaded["counts"] as? [String: Int])
+        #expect(counts["read"] == 45)
+        #expect(counts["quarantined"] == 3)
+        #expect(counts["read"] == counts["applied"]! + counts["unchanged"]! + counts["superseded"]! + counts["quarantined"]!)
+        #expect(reports[1]["status"] as? String == "already-loaded")
+        #expect(reports[1]["batch"] as? Int == loaded["batch"] as? Int)
+    }
+
+    @Test("a missing file fails (exit 2) without stopping the other files")
+    func missingFile() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let customers = Self.samples.appendingPathComponent("2026-01-01-customers.jsonl").path
+        let result = try lahde.run(["import", "--connector", "customer-system-jsonl", "--json", "/nonexistent/feed.jsonl", customers], environment: environment(database))
+        #expect(result.status == 2)
+        let reports = try jsonLines(result.output)
+        #expect(reports.map { $0["status"] as? String } == ["failed", "loaded"])
+    }
+
+    @Test("an unknown connector names the folder and the known ones")
+    func unknownConnector() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let result = try lahde.run(["import", "--connector", "nope", "x.jsonl"], environment: environment(database))
+        #expect(result.status == 1)
+        #expect(result.errorOutput.contains("no such connector definition"))
+        #expect(result.errorOutput.contains("customer-system-jsonl"))
+    }
+
+    @Test("provenance --json lists every field with source, file, hash and rule; an unknown identifier exits 1")
+    func provenanceJSON() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let env = environment(database)
+        _ = try lahde.run(["import", "--connector", "customer-system-jsonl", Self.samples.appendingPathComponent("2026-01-01-customers.jsonl").path], environment: env)
+        let corrections = try lahde.run(["import", "--connector", "rectification", "--json", Self.samples.appendingPathComponent("2026-02-15-rectifications.jsonl").path], environment: env)
+        #expect(try jsonLines(corrections.output).first?["status"] as? String == "loaded")
+        let result = try lahde.run(["provenance", "100001", "--json", "--history"], environment: env)
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let object = try #require(try jsonLines(result.output).first)
+        let entity = try #require(object["entity"] as? [String: Any])
+        #expect(entity["kind"] as? String == "party")
+        let fields = try #require(object["fields"] as? [[String: Any]])
+        #expect(fields.count == 12)
+        for field in fields {
+            for key in ["field", "value", "source", "file", "sha256", "locator", "valid_from", "received_at", "rule", "history"] {
+                #expect(field[key] != nil, "missing \(key) in \(field["field"] ?? "?")")
+            }
+        }
+        let email = try #require(fields.first { $0["field"] as? String == "email" })
+        #expect(email["source"] as? String == "rectification")
+        #expect(email["rule"] as? String == "higher-trust")
+        #expect((email["history"] as? [Any])?.count == 2)
+        // The henkilötunnus is never printed in full.
+        #expect(!result.output.contains("130381-983D"))
+        let unknown = try lahde.run(["provenance", "424242"], environment: env)
+        #expect(unknown.status == 1)
+    }
+
+    @Test("with the merge lock held elsewhere, --lock fail exits 4 at once and --lock wait finishes after release")
+    func concurrentImportsAreSerialised() throws {
+        let database = try TestCluster.freshDatabase()
+        // Another session holds the register's merge lock for three seconds.
+        let holdUntil = Date().addingTimeInterval(3)
+        let holder = try ChildProcess.spawnInBackground(
+            ["/usr/bin/psql", database.conninfo, "-c", "SELECT pg_advisory_lock(\(0x6C61_6864_652D_6D72))", "-c", "SELECT pg_sleep(3)"],
+            environment: ProcessInfo.processInfo.environment)
+        defer {
+            var status: Int32 = 0
+            waitpid(holder, &status, 0)
+        }
+        usleep(700_000)
+        let customers = Self.samples.appendingPathComponent("2026-01-01-customers.jsonl").path
+        let failFast = try lahde.run(["import", "--connector", "customer-system-jsonl", "--lock", "fail", customers], environment: environment(database))
+        #expect(failFast.status == 4)
+        #expect(failFast.errorOutput.contains("another import"))
+        #expect(Date() < holdUntil)
+        let waited = try lahde.run(["import", "--connector", "customer-system-jsonl", "--json", customers], environment: environment(database))
+        #expect(waited.status == 0)
+        #expect(Date() >= holdUntil)
+        #expect(try jsonLines(waited.output).first?["status"] as? String == "loaded")
+    }
+
+    @Test("SIGKILL at any moment leaves the whole batch or none of it, and a rerun completes", .timeLimit(.minutes(5)))
+    func killedImportLeavesNoPartialBatch() throws {
+        let database = try TestCluster.freshDatabase()
+        let folder = try TemporaryFolder.make(prefix: "lahde-kill")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let feed = folder.appendingPathComponent("big.jsonl")
+        let recordCount = 6000
+        var text = ""
+        for n in 0..<recordCount {
+            text += #"{"entity":"party","keys":{"customer_number":"\#(500000 + n)"},"valid_from":"2026-01-01","fields":{"last_name":"Suku\#(n)","first_names":"Etu","email":"p\#(n)@example.fi","address.permanent.street":"Katu \#(n % 97)","address.permanent.postal_code":"00100"}}"#
+            text += "\n"
+        }
+        try text.write(to: feed, atomically: true, encoding: .utf8)
+        let env = environment(database)
+        let db = try database.connect()
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<4 {
+            // Wipe the register between rounds so each round starts from nothing.
+            try db.execute(script: "TRUNCATE register.party, lahde.batch, lahde.provenance, lahde.provenance_history CASCADE")
+            let delay = UInt32.random(in: 100_000...1_500_000, using: &generator)
+            let process = try ChildProcess.spawnInBackground([lahde.path, "import", "--connector", "customer-system-jsonl", feed.path], environment: env)
+            usleep(delay)
+            kill(process, SIGKILL)
+            var status: Int32 = 0
+            waitpid(process, &status, 0)
+            let parties = try db.query("SELECT count(*) AS n FROM register.party").first?.int("n") ?? -1
+            let loaded = try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loaded'").first?.int("n") ?? -1
+            // All or nothing: either the batch committed (and is in the ledger) or nothing of it is there.
+            #expect((parties == 0 && loaded == 0) || (parties == recordCount && loaded == 1), "round \(round): \(parties) parties, \(loaded) loaded batches")
+            let rerun = try lahde.run(["import", "--connector", "customer-system-jsonl", "--json", feed.path], environment: env)
+            #expect(rerun.status == 0, "\(rerun.errorOutput)")
+            #expect(try db.query("SELECT count(*) AS n FROM register.party").first?.int("n") == recordCount)
+            #expect(try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loaded'").first?.int("n") == 1)
+            #expect(try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loading'").first?.int("n") == 0)
+            #expect(try db.query("SELECT count(*) AS n FROM lahde.provenance").first?.int("n") == recordCount * 5)
+        }
+    }
+}
