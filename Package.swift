@@ -67,6 +67,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Benchmark: `ops/bench` builds it in release mode and runs it; never part of `swift test`
+        .executableTarget(
+            name: "lahde-bench",
+            dependencies: [
+                "LahdeCore", "LahdePostgres", "LahdeStore", "LahdeConnectors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Tests
         .target(
             name: "_LahdeTestSupport",

@@ -130,6 +130,12 @@ enum MergeStatements {
         FROM m_cand ORDER BY entity_kind, entity_id, field, valid_from DESC, seq DESC
         """,
         "ANALYZE m_best",
+        // Entity-fields with more than one candidate in the batch (usually none): the losing candidates
+        // are gathered only there.
+        """
+        CREATE TEMP TABLE m_contested ON COMMIT DROP AS
+        SELECT entity_kind, entity_id, field FROM m_cand GROUP BY entity_kind, entity_id, field HAVING count(*) > 1
+        """,
     ]
 
     /// The survivorship decision for each best candidate against the register's current value.
@@ -173,7 +179,9 @@ enum MergeStatements {
         LEFT JOIN (SELECT c.entity_kind, c.entity_id, c.field,
                           jsonb_agg(jsonb_build_object('value', c.value, 'locator', c.locator, 'valid_from', c.valid_from,
                                                        'reason', 'superseded-in-batch') ORDER BY c.seq) AS losing
-                   FROM m_cand c JOIN m_best b USING (entity_kind, entity_id, field)
+                   FROM m_contested k
+                   JOIN m_cand c USING (entity_kind, entity_id, field)
+                   JOIN m_best b USING (entity_kind, entity_id, field)
                    WHERE c.seq <> b.seq
                    GROUP BY c.entity_kind, c.entity_id, c.field) l USING (entity_kind, entity_id, field)
         WHERE d.rule IN (\(written))

@@ -17,7 +17,7 @@ CREATE TABLE register.party (
     deceased          boolean,
     death_date        date,
     created_at        timestamptz NOT NULL DEFAULT now(),
-    created_by_batch  bigint REFERENCES lahde.batch
+    created_by_batch  bigint
 );
 
 -- Every identifier a party is known by. A henkilötunnus correction keeps the old code (active = false) so
@@ -27,7 +27,7 @@ CREATE TABLE register.party_identifier (
     value       text   NOT NULL,
     party_id    bigint NOT NULL REFERENCES register.party ON DELETE CASCADE,
     active      boolean NOT NULL DEFAULT true,
-    batch_id    bigint REFERENCES lahde.batch,
+    batch_id    bigint,
     locator     text,
     added_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (scheme, value)
@@ -74,7 +74,7 @@ CREATE TABLE register.accounting_point (
     postal_code          text,
     city                 text,
     created_at           timestamptz NOT NULL DEFAULT now(),
-    created_by_batch     bigint REFERENCES lahde.batch
+    created_by_batch     bigint
 );
 
 CREATE TABLE register.contract (
@@ -145,14 +145,18 @@ CREATE TABLE lahde.source_trust (
 );
 
 -- Field-level provenance: the current tag of every value in the register…
+--
+-- No foreign keys on the provenance tables, nor on the register's batch columns: they are written only by
+-- the loader, set-based, inside the batch's transaction, from rows it has just resolved, and a per-row FK
+-- trigger over millions of rows cost more than the rest of the merge (BENCHMARKS.md).
 CREATE TABLE lahde.provenance (
     entity_kind  text   NOT NULL,
     entity_id    bigint NOT NULL,
-    field        text   NOT NULL REFERENCES lahde.field,
+    field        text   NOT NULL,
     value        text,
     source       text   NOT NULL,
     trust        integer NOT NULL,
-    batch_id     bigint NOT NULL REFERENCES lahde.batch,
+    batch_id     bigint NOT NULL,
     locator      text   NOT NULL,
     valid_from   timestamptz NOT NULL,
     received_at  timestamptz NOT NULL,
@@ -170,7 +174,7 @@ CREATE TABLE lahde.provenance_history (
     new_value    text,
     source       text   NOT NULL,
     trust        integer NOT NULL,
-    batch_id     bigint NOT NULL REFERENCES lahde.batch,
+    batch_id     bigint NOT NULL,
     locator      text   NOT NULL,
     valid_from   timestamptz NOT NULL,
     received_at  timestamptz NOT NULL,
