@@ -74,14 +74,8 @@ public final class RegisterLoader {
             WHERE connector = $1 AND sha256 = $2 AND status = 'loaded'
             """, policy.name, input.sha256
         ).first else { return nil }
-        var counts = BatchReport.Counts()
-        counts.read = row.int("read") ?? 0
-        counts.applied = row.int("applied") ?? 0
-        counts.unchanged = row.int("unchanged") ?? 0
-        counts.superseded = row.int("superseded") ?? 0
-        counts.quarantined = row.int("quarantined") ?? 0
-        counts.suppressed = row.int("suppressed") ?? 0
-        return BatchReport(file: input.fileName, sha256: input.sha256, batch: row.int("batch_id"), status: .alreadyLoaded, counts: counts)
+        return BatchReport(
+            file: input.fileName, sha256: input.sha256, batch: row.int("batch_id"), status: .alreadyLoaded, counts: BatchReport.Counts(row))
     }
 
     // MARK: - The batch transaction
@@ -116,12 +110,7 @@ public final class RegisterLoader {
         guard let row = try connection.query(MergeStatements.counts).first else {
             throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
         }
-        var counts = BatchReport.Counts()
-        counts.read = row.int("read") ?? 0
-        counts.applied = row.int("applied") ?? 0
-        counts.unchanged = row.int("unchanged") ?? 0
-        counts.superseded = row.int("superseded") ?? 0
-        counts.quarantined = row.int("quarantined") ?? 0
+        let counts = BatchReport.Counts(row)
         var fields = BatchReport.FieldCounts()
         fields.observed = row.int("f_observed") ?? 0
         fields.applied = row.int("f_applied") ?? 0
@@ -175,5 +164,18 @@ public final class RegisterLoader {
                 try writer.row([String(batchID), row["locator"], row["problem"], Stager.byteaText(raw)])
             }
         }
+    }
+}
+
+extension BatchReport.Counts {
+    /// Reads the counts from a ledger row or from the merge's count query (same column names).
+    init(_ row: PostgresRow) {
+        self.init()
+        read = row.int("read") ?? 0
+        applied = row.int("applied") ?? 0
+        unchanged = row.int("unchanged") ?? 0
+        superseded = row.int("superseded") ?? 0
+        quarantined = row.int("quarantined") ?? 0
+        suppressed = row.int("suppressed") ?? 0
     }
 }
