@@ -141,7 +141,7 @@ enum MergeStatements {
     /// The survivorship decision for each best candidate against the register's current value.
     static let decide = """
         CREATE TEMP TABLE m_decided ON COMMIT DROP AS
-        SELECT b.*, p.value AS old_value,
+        SELECT b.*, p.value AS old_value, p.entity_id IS NOT NULL AS had_current,
           CASE
             WHEN f.address_field AND prot.party_id IS NOT NULL
                  AND b.trust < coalesce((SELECT st.rank FROM lahde.source_trust st WHERE st.connector = prot.source AND st.field = b.field), prot.trust)
@@ -186,14 +186,21 @@ enum MergeStatements {
                    GROUP BY c.entity_kind, c.entity_id, c.field) l USING (entity_kind, entity_id, field)
         WHERE d.rule IN (\(written))
         """,
+        // Existing tags are updated through a join and new ones inserted, rather than one INSERT … ON
+        // CONFLICT whose per-row speculative insertion was the merge's slowest step (BENCHMARKS.md).
         """
-        INSERT INTO lahde.provenance AS p (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
+        UPDATE lahde.provenance p
+        SET value = d.value, source = x.connector, trust = d.trust, batch_id = x.batch_id, locator = d.locator,
+            valid_from = d.valid_from, received_at = x.received_at, rule = d.rule
+        FROM m_decided d CROSS JOIN m_ctx x
+        WHERE d.had_current AND d.rule IN (\(written))
+          AND p.entity_kind = d.entity_kind AND p.entity_id = d.entity_id AND p.field = d.field
+        """,
+        """
+        INSERT INTO lahde.provenance (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
         SELECT d.entity_kind, d.entity_id, d.field, d.value, x.connector, d.trust, x.batch_id, d.locator, d.valid_from, x.received_at, d.rule
         FROM m_decided d CROSS JOIN m_ctx x
-        WHERE d.rule IN (\(written))
-        ON CONFLICT (entity_kind, entity_id, field) DO UPDATE
-        SET value = EXCLUDED.value, source = EXCLUDED.source, trust = EXCLUDED.trust, batch_id = EXCLUDED.batch_id,
-            locator = EXCLUDED.locator, valid_from = EXCLUDED.valid_from, received_at = EXCLUDED.received_at, rule = EXCLUDED.rule
+        WHERE NOT d.had_current AND d.rule IN (\(written))
         """,
     ]
 

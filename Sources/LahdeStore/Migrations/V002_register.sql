@@ -18,7 +18,7 @@ CREATE TABLE register.party (
     death_date        date,
     created_at        timestamptz NOT NULL DEFAULT now(),
     created_by_batch  bigint
-);
+) WITH (fillfactor = 80);  -- room for HOT updates: feeds rewrite a party's columns, never its key
 
 -- Every identifier a party is known by. A henkilötunnus correction keeps the old code (active = false) so
 -- that feeds still keyed by it find the person.
@@ -43,7 +43,7 @@ CREATE TABLE register.address (
     city         text,
     country      text,
     PRIMARY KEY (party_id, kind)
-);
+) WITH (fillfactor = 80);
 
 -- Non-disclosure for personal safety (turvakielto): while active and not past ends_on, addresses may be
 -- written only by a source at least as trusted as the one that set it, and none may be exported.
@@ -162,7 +162,7 @@ CREATE TABLE lahde.provenance (
     received_at  timestamptz NOT NULL,
     rule         text   NOT NULL,
     PRIMARY KEY (entity_kind, entity_id, field)
-);
+) WITH (fillfactor = 70);  -- room on each page for HOT updates: a tag is rewritten whenever its value changes
 
 -- …and every change, append-only, with the candidates that lost.
 CREATE TABLE lahde.provenance_history (
