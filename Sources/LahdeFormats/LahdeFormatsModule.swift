@@ -1,2 +1,0 @@
-/// Placeholder until the CSV reader lands.
-enum LahdeFormatsModule {}
