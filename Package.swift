@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
         .target(
             name: "LahdeConnectors",
-            dependencies: ["LahdeCore", "LahdeStore"],
+            dependencies: ["LahdeCore", "LahdeFormats", "LahdeStore"],
             swiftSettings: swiftSettings
         ),
 

@@ -26,12 +26,14 @@ public struct ConnectorDefinition: Sendable, Decodable {
     public var format: Format
     /// May records that match nothing create new parties and accounting points?
     public var createsEntities: Bool
+    /// Records that match nothing (and may not create): `quarantine` (default) or `ignore`.
+    public var unmatched: UnmatchedRecords?
     public var trust: Trust
     /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
     public var schedule: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule
+        case name, description, source, format, trust, schedule, unmatched
         case createsEntities = "creates_entities"
     }
 
@@ -46,6 +48,7 @@ public struct ConnectorDefinition: Sendable, Decodable {
                 ranks[field] = match.value
             }
         }
-        return ConnectorPolicy(name: name, createsEntities: createsEntities, trust: ranks, defaultTrust: trust.default)
+        return ConnectorPolicy(
+            name: name, createsEntities: createsEntities, trust: ranks, defaultTrust: trust.default, unmatched: unmatched ?? .quarantine)
     }
 }

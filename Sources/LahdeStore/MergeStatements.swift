@@ -10,7 +10,7 @@ enum MergeStatements {
     /// Working tables, dropped at commit.
     static let prepare = [
         """
-        CREATE TEMP TABLE m_ctx (batch_id bigint, connector text, received_at timestamptz, creates boolean) ON COMMIT DROP
+        CREATE TEMP TABLE m_ctx (batch_id bigint, connector text, received_at timestamptz, creates boolean, ignore_unmatched boolean) ON COMMIT DROP
         """,
         """
         CREATE TEMP TABLE m_rec ON COMMIT DROP AS
@@ -29,7 +29,7 @@ enum MergeStatements {
         "ANALYZE m_key",
     ]
 
-    static let context = "INSERT INTO m_ctx VALUES ($1, $2, $3, $4)"
+    static let context = "INSERT INTO m_ctx VALUES ($1, $2, $3, $4, $5)"
 
     /// Finds each record's entity by any of its keys; keys that lead to two different parties make the
     /// record a problem rather than a guess.
@@ -110,7 +110,10 @@ enum MergeStatements {
               WHERE k.entity_kind = 'party' GROUP BY k.record_no HAVING count(DISTINCT i.party_id) > 1) s
         WHERE r.record_no = s.record_no AND r.problem IS NULL
         """,
-        "UPDATE m_rec SET problem = 'no matching record' WHERE entity_id IS NULL AND problem IS NULL",
+        """
+        UPDATE m_rec SET problem = CASE WHEN (SELECT ignore_unmatched FROM m_ctx) THEN 'ignored' ELSE 'no matching record' END
+        WHERE entity_id IS NULL AND problem IS NULL
+        """,
     ]
 
     /// Every observation of a usable record, with its connector's trust for the field; then the best
@@ -222,14 +225,14 @@ enum MergeStatements {
                         WHEN bool_or(o.outcome IN ('superseded', 'protected')) THEN 'superseded'
                         ELSE 'unchanged' END AS outcome
             FROM m_rec r LEFT JOIN outcome o USING (record_no)
-            WHERE r.problem IS NULL
+            WHERE r.problem IS NULL OR r.problem = 'ignored'
             GROUP BY r.record_no, r.created)
         SELECT
             (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q')) AS read,
             (SELECT count(*) FROM per_record WHERE outcome = 'applied') AS applied,
             (SELECT count(*) FROM per_record WHERE outcome = 'unchanged') AS unchanged,
             (SELECT count(*) FROM per_record WHERE outcome = 'superseded') AS superseded,
-            (SELECT count(*) FROM lahde.stage_item WHERE item = 'Q') + (SELECT count(*) FROM m_rec WHERE problem IS NOT NULL) AS quarantined,
+            (SELECT count(*) FROM lahde.stage_item WHERE item = 'Q') + (SELECT count(*) FROM m_rec WHERE problem <> 'ignored') AS quarantined,
             (SELECT count(*) FROM outcome) AS f_observed,
             (SELECT count(*) FROM outcome WHERE outcome = 'applied') AS f_applied,
             (SELECT count(*) FROM outcome WHERE outcome = 'confirmed') AS f_confirmed,
@@ -244,6 +247,6 @@ enum MergeStatements {
         """
 
     static let problemRecords = """
-        SELECT record_no, locator, problem, raw_offset, raw_length FROM m_rec WHERE problem IS NOT NULL ORDER BY record_no
+        SELECT record_no, locator, problem, raw_offset, raw_length FROM m_rec WHERE problem <> 'ignored' ORDER BY record_no
         """
 }

@@ -23,5 +23,6 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         Migration(version: 1, name: "ledger", bytes: PackageResources.V001_ledger_sql),
         Migration(version: 2, name: "register", bytes: PackageResources.V002_register_sql),
+        Migration(version: 3, name: "reported_death", bytes: PackageResources.V003_reported_death_sql),
     ]
 }

@@ -253,4 +253,34 @@ struct RegisterLoaderTests {
         #expect(name.history.map(\.value) == ["Virtanen", "Virtanen-Laine"])
         #expect(name.history.last?.oldValue == "Virtanen")
     }
+
+    @Test("a connector that ignores unmatched records counts them as unchanged and quarantines nothing")
+    func unmatchedIgnored() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        try seed(db)
+        let addressService = ConnectorPolicy(name: "posti", createsEntities: false, trust: [:], defaultTrust: 20, unmatched: .ignore)
+        var feed = TestFeed(name: "posti.txt")
+        feed.party([(.customerNumber, "100002")], validFrom: "2026-02-01", ["address.permanent.street": "Postikatu 3"])
+        feed.party([(.customerNumber, "999999")], validFrom: "2026-02-01", ["address.permanent.street": "Muualla 1"])
+        let report = try feed.load(into: db, as: addressService)
+        #expect(report.counts.read == 2)
+        #expect(report.counts.applied == 1)
+        #expect(report.counts.unchanged == 1)
+        #expect(report.counts.quarantined == 0)
+        #expect(report.counts.addsUp)
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.quarantine").first?.int("n") == 0)
+        #expect(try street(db, "100002") == "Postikatu 3")
+    }
+
+    @Test("a death reported by a credit-data feed is a hint in its own field, never the deceased flag")
+    func reportedDeathIsAHint() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        try seed(db)
+        var feed = TestFeed(name: "credit.txt")
+        feed.party([(.henkilotunnus, Self.eino)], validFrom: "2026-02-01", ["deceased_reported": "true"])
+        try feed.load(into: db, as: Self.creditData)
+        let row = try #require(try db.query("SELECT deceased::text AS d, deceased_reported::text AS r FROM register.party p JOIN register.party_identifier i USING (party_id) WHERE i.value = $1", Self.eino).first)
+        #expect(row["d"] == nil)
+        #expect(row["r"] == "true")
+    }
 }
