@@ -86,6 +86,11 @@ let package = Package(
         .testTarget(name: "LahdeCoreTests", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "LahdeConnectorsTests",
+            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "_LahdeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LahdePostgresTests",
             dependencies: ["LahdePostgres", "_LahdeTestSupport", "LahdeXML", "LahdeFetch"],
             swiftSettings: swiftSettings
