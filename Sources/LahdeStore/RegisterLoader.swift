@@ -88,11 +88,14 @@ public final class RegisterLoader {
 
         try connection.query("TRUNCATE lahde.stage_item")
         var stager = Stager(catalogue: catalogue, input: input)
-        try connection.copyIn(
+        let stagingStart = DispatchTime.now().uptimeNanoseconds
+        let staged = try connection.copyIn(
             "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw) FROM STDIN"
         ) { writer in
             try produce { item in try stager.stage(item, into: &writer) }
         }
+        logger.debug(
+            "staged", metadata: ["rows": "\(staged)", "ms": "\((DispatchTime.now().uptimeNanoseconds - stagingStart) / 1_000_000)"])
 
         for statement in MergeStatements.prepare { try timed(statement) }
         try connection.query(MergeStatements.context, batchID, policy.name, receivedAt, policy.createsEntities, policy.unmatched == .ignore)
