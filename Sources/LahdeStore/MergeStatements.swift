@@ -228,7 +228,8 @@ enum MergeStatements {
             WHERE r.problem IS NULL OR r.problem = 'ignored'
             GROUP BY r.record_no, r.created)
         SELECT
-            (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q')) AS read,
+            (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q', 'S')) AS read,
+            (SELECT count(*) FROM lahde.stage_item WHERE item = 'S') AS suppressed,
             (SELECT count(*) FROM per_record WHERE outcome = 'applied') AS applied,
             (SELECT count(*) FROM per_record WHERE outcome = 'unchanged') AS unchanged,
             (SELECT count(*) FROM per_record WHERE outcome = 'superseded') AS superseded,

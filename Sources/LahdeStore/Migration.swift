@@ -24,5 +24,6 @@ public struct Migration: Sendable {
         Migration(version: 1, name: "ledger", bytes: PackageResources.V001_ledger_sql),
         Migration(version: 2, name: "register", bytes: PackageResources.V002_register_sql),
         Migration(version: 3, name: "reported_death", bytes: PackageResources.V003_reported_death_sql),
+        Migration(version: 4, name: "erasure", bytes: PackageResources.V004_erasure_sql),
     ]
 }

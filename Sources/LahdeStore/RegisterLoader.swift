@@ -17,12 +17,19 @@ public final class RegisterLoader {
     private let connection: PostgresConnection
     private let policy: ConnectorPolicy
     private let lockMode: MergeLock.Mode
+    private let suppressionKey: SuppressionKey?
     private let logger: Logger
 
-    public init(connection: PostgresConnection, policy: ConnectorPolicy, lockMode: MergeLock.Mode = .wait, logger: Logger = Logger(label: "lahde.load")) {
+    /// - Parameter suppressionKey: the key of the erased people's identifier hashes; required once anyone
+    ///   has been erased from this register, so that their records are suppressed.
+    public init(
+        connection: PostgresConnection, policy: ConnectorPolicy, lockMode: MergeLock.Mode = .wait,
+        suppressionKey: SuppressionKey? = nil, logger: Logger = Logger(label: "lahde.load")
+    ) {
         self.connection = connection
         self.policy = policy
         self.lockMode = lockMode
+        self.suppressionKey = suppressionKey
         self.logger = logger
     }
 
@@ -87,7 +94,7 @@ public final class RegisterLoader {
         try refreshTrust(catalogue)
 
         try connection.query("TRUNCATE lahde.stage_item")
-        var stager = Stager(catalogue: catalogue, input: input)
+        var stager = Stager(catalogue: catalogue, input: input, suppression: try suppression())
         let stagingStart = DispatchTime.now().uptimeNanoseconds
         let staged = try connection.copyIn(
             "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw) FROM STDIN"
@@ -125,9 +132,10 @@ public final class RegisterLoader {
         try connection.query(
             """
             UPDATE lahde.batch SET status = 'loaded', finished_at = clock_timestamp(), read = $2, applied = $3, unchanged = $4,
-                   superseded = $5, quarantined = $6, field_counts = $7::jsonb
+                   superseded = $5, quarantined = $6, suppressed = $7, field_counts = $8::jsonb
             WHERE batch_id = $1
-            """, batchID, counts.read, counts.applied, counts.unchanged, counts.superseded, counts.quarantined, fieldJSON)
+            """, batchID, counts.read, counts.applied, counts.unchanged, counts.superseded, counts.quarantined, counts.suppressed,
+            fieldJSON)
         return BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
     }
 
@@ -142,6 +150,18 @@ public final class RegisterLoader {
                 "ms": "\(Int(milliseconds))", "rows": "\(result.affectedRows)",
                 "sql": "\(statement.split(separator: "\n").first?.prefix(90) ?? "")",
             ])
+    }
+
+    /// The erased people's identifier hashes, or nil when nobody has been erased from this register.
+    private func suppression() throws -> Stager.Suppression? {
+        let hashes = Set(try connection.query("SELECT key_hash FROM lahde.suppression").rows.compactMap { $0["key_hash"] })
+        guard !hashes.isEmpty else { return nil }
+        guard let suppressionKey else {
+            throw SuppressionKeyError(
+                "people have been erased from this register, and without the suppression key (LAHDE_SUPPRESSION_KEY_FILE) lahde cannot keep their records out; the import was not started"
+            )
+        }
+        return Stager.Suppression(key: suppressionKey, hashes: hashes)
     }
 
     /// Writes the connector's trust ranks for every catalogue field, as its definition says now.

@@ -6,16 +6,25 @@ import LahdePostgres
 ///
 /// A record with an unknown field, a value of the wrong type or no usable key is staged as a `Q` item —
 /// quarantined whole, with its raw bytes and the reason — so it never reaches the merge and never aborts
-/// the COPY of the others.
+/// the COPY of the others. A record of an erased person becomes an `S` item: counted as suppressed, and
+/// nothing of it — not even its raw bytes — is kept.
 struct Stager {
     let catalogue: FieldCatalogue
     let input: BatchInput
+    let suppression: Suppression?
     private var recordNumber = 0
     private var sequence = 0
 
-    init(catalogue: FieldCatalogue, input: BatchInput) {
+    /// The erased people's keyed identifier hashes and the key to hash a record's identifiers with.
+    struct Suppression {
+        let key: SuppressionKey
+        let hashes: Set<String>
+    }
+
+    init(catalogue: FieldCatalogue, input: BatchInput, suppression: Suppression?) {
         self.catalogue = catalogue
         self.input = input
+        self.suppression = suppression
     }
 
     mutating func stage(_ item: FeedItem, into writer: inout CopyInWriter) throws {
@@ -24,6 +33,13 @@ struct Stager {
         case .rejected(let rejected):
             try writeRejected(locator: rejected.locator, reason: rejected.reason, raw: rejected.raw, into: &writer)
         case .record(let record):
+            if let suppression, record.keys.contains(where: { suppression.hashes.contains(suppression.key.hash($0)) }) {
+                writer.field("S")
+                writer.field(recordNumber)
+                for _ in 0..<10 { writer.field(nil as String?) }
+                try writer.endRow()
+                return
+            }
             if let problem = problem(in: record) {
                 let raw = try input.rawBytes(record.rawRange)
                 try writeRejected(locator: record.locator, reason: problem, raw: raw, into: &writer)

@@ -45,7 +45,9 @@ struct ImportCommand: ParsableCommand {
         } catch let error as DefinitionError {
             throw CommandFailure(.usageOrNotFound, error.description)
         }
-        let loader = RegisterLoader(connection: connection, policy: definition.policy(for: catalogue), lockMode: lock)
+        let loader = RegisterLoader(
+            connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
+            suppressionKey: try RegisterSession.suppressionKey(create: false))
         var failures = 0
         for path in files {
             let report: BatchReport
@@ -58,6 +60,8 @@ struct ImportCommand: ParsableCommand {
                 }
             } catch let busy as MergeLockBusy {
                 throw CommandFailure(.locked, busy.description)
+            } catch let missingKey as SuppressionKeyError {
+                throw CommandFailure(.usageOrNotFound, missingKey.description)
             } catch let error as PostgresError where error.isConnectionLoss {
                 throw error
             } catch {

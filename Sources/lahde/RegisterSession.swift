@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LahdeConnectors
 import LahdePostgres
 import LahdeStore
@@ -10,6 +11,12 @@ enum RegisterSession {
         let connection = try DatabaseTarget.fromEnvironment().connect()
         try Migrator(connection: connection).migrate()
         return connection
+    }
+
+    /// The key of the erased people's identifier hashes (see ``SuppressionKey``), kept beside the
+    /// embedded database unless `LAHDE_SUPPRESSION_KEY_FILE` names another place.
+    static func suppressionKey(create: Bool) throws -> SuppressionKey? {
+        try SuppressionKey.load(path: SuppressionKey.path(home: EmbeddedPostgres.defaultHome()), create: create)
     }
 }
 

@@ -152,3 +152,39 @@ struct ImportCommandTests {
         }
     }
 }
+
+@Suite("lahde export and erase")
+struct SubjectRequestCommandTests {
+    let lahde = LahdeExecutable.built()
+
+    @Test("export shows every value with its source and the identifiers in full; erase removes the person for good")
+    func exportThenErase() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let home = try TemporaryFolder.make(prefix: "lahde-erase")
+        defer { try? FileManager.default.removeItem(at: home) }
+        var env = ImportCommandTests().environment(database)
+        env["LAHDE_HOME"] = home.path
+        let customers = ImportCommandTests.samples.appendingPathComponent("2026-01-01-customers.jsonl").path
+        _ = try lahde.run(["import", "--connector", "customer-system-jsonl", customers], environment: env)
+
+        let export = try lahde.run(["export", "100001", "--json"], environment: env)
+        #expect(export.status == 0, "\(export.errorOutput)")
+        let object = try #require(try ImportCommandTests().jsonLines(export.output).first)
+        let identifiers = try #require(object["identifiers"] as? [[String: String]])
+        #expect(identifiers.contains { $0["scheme"] == "henkilotunnus" && $0["value"] == "130381-983D" })
+        let fields = try #require(object["fields"] as? [[String: Any]])
+        #expect(fields.count == 12)
+        #expect(fields.allSatisfy { ($0["source"] as? String)?.isEmpty == false && ($0["sha256"] as? String)?.count == 64 })
+        #expect((object["sources"] as? [Any])?.count == 1)
+
+        let erase = try lahde.run(["erase", "100001", "--reason", "request 2026-114", "--json"], environment: env)
+        #expect(erase.status == 0, "\(erase.errorOutput)")
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("suppression.key").path))
+        #expect(try lahde.run(["provenance", "100001"], environment: env).status == 1)
+
+        let again = try lahde.run(["import", "--connector", "customer-system-jsonl", "--force", "--json", customers], environment: env)
+        let counts = try #require(try ImportCommandTests().jsonLines(again.output).first?["counts"] as? [String: Int])
+        #expect(counts["suppressed"] == 1)
+        #expect(try lahde.run(["provenance", "100001"], environment: env).status == 1)
+    }
+}

@@ -190,6 +190,7 @@ CREATE INDEX provenance_history_by_entity ON lahde.provenance_history (entity_ki
 --   K  a match key of record_no (name = scheme, value, priority: lower is tried first)
 --   O  an observation of record_no (name = field, value; NULL value = removal; seq = arrival order)
 --   Q  a record the connector already rejected (name = reason, raw bytes)
+--   S  a record of an erased person, suppressed (record_no only)
 CREATE UNLOGGED TABLE lahde.stage_item (
     item         "char" NOT NULL,
     record_no    bigint NOT NULL,

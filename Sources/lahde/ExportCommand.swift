@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LahdeCore
+import LahdeStore
+
+/// `lahde export IDENTIFIER`: the right of access — everything held about a person, with the source of
+/// every value — in a form a person can read or, with `--json`, another system can import.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export everything held about a person, with the source of every value (right of access, portability).",
+        discussion: """
+            Unlike `lahde provenance`, the export shows the person's identifiers in full: it is the person's own
+            data, produced for them. Write it to a file and deliver it; do not paste it into tickets.
+
+            Example:
+              lahde export 100001 --json > access-request-2026-114.json
+            """)
+
+    @Argument(help: "Henkilötunnus, Y-tunnus or customer number.")
+    var identifier: String
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let connection = try RegisterSession.open()
+        let lookup = ProvenanceLookup(connection: connection)
+        guard let entity = try lookup.entity(for: identifier) else {
+            throw CommandFailure(.usageOrNotFound, "nothing in the register is known by \(Redaction.maskingHenkilotunnus(in: identifier))")
+        }
+        let tags = try lookup.fields(of: entity, withHistory: true)
+        var sources: [String: [String: String]] = [:]
+        for tag in tags {
+            for change in [tag.current] + tag.history {
+                sources[change.sha256 + change.source] = ["source": change.source, "file": change.file, "sha256": change.sha256]
+            }
+        }
+        let sortedSources = sources.values.sorted { ($0["source"] ?? "", $0["file"] ?? "") < ($1["source"] ?? "", $1["file"] ?? "") }
+        if output.json {
+            OutputOptions.printJSON([
+                "generated_at": Date().formatted(.iso8601),
+                "entity": ["kind": entity.kind.rawValue, "id": entity.id],
+                "identifiers": entity.identifiers.map { ["scheme": $0.scheme, "value": $0.value] },
+                "fields": tags.map { tag -> [String: Any] in
+                    [
+                        "field": tag.current.field, "value": tag.current.value as Any, "source": tag.current.source,
+                        "file": tag.current.file, "sha256": tag.current.sha256, "locator": tag.current.locator,
+                        "valid_from": tag.current.validFrom, "received_at": tag.current.receivedAt, "rule": tag.current.rule,
+                        "history": tag.history.map { change -> [String: Any] in
+                            [
+                                "old_value": change.oldValue as Any, "value": change.value as Any, "source": change.source,
+                                "file": change.file, "sha256": change.sha256, "locator": change.locator,
+                                "valid_from": change.validFrom, "received_at": change.receivedAt, "rule": change.rule,
+                            ]
+                        },
+                    ]
+                },
+                "sources": sortedSources,
+            ])
+            return
+        }
+        print("Data held about \(entity.kind.rawValue) \(entity.id)")
+        for identifier in entity.identifiers { print("  \(identifier.scheme): \(identifier.value)") }
+        print("")
+        for tag in tags {
+            let change = tag.current
+            print("  \(change.field): \(change.value ?? "(removed)")")
+            print("    source: \(change.source) — \(change.file) \(change.locator), valid from \(change.validFrom)")
+        }
+        print("")
+        print("Sources:")
+        for source in sortedSources { print("  \(source["source"] ?? ""): \(source["file"] ?? "") (sha256 \(source["sha256"] ?? ""))") }
+    }
+}
