@@ -23,7 +23,7 @@ struct Lahde: ParsableCommand {
               lahde check-id 010594Y9032 0245437-2
             """,
         version: LahdeVersion.string,
-        subcommands: [ImportCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
+        subcommands: [ImportCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
     )
 
     static func main() {
