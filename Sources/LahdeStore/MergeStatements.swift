@@ -84,6 +84,7 @@ enum MergeStatements {
         SELECT DISTINCT ON (k.scheme, k.value) k.scheme, k.value, r.entity_id, (SELECT batch_id FROM m_ctx), r.locator
         FROM m_key k JOIN m_rec r USING (record_no)
         WHERE r.entity_kind = 'party' AND r.entity_id IS NOT NULL AND r.problem IS NULL AND k.scheme <> 'gsrn'
+          AND NOT EXISTS (SELECT 1 FROM register.party_identifier i WHERE i.scheme = k.scheme AND i.value = k.value)
         ORDER BY k.scheme, k.value, r.record_no
         ON CONFLICT (scheme, value) DO NOTHING
         """,
@@ -103,13 +104,16 @@ enum MergeStatements {
 
     /// After creation: a record whose keys now lead to two parties is a problem; one that found nothing
     /// has no matching record.
-    static let finishResolution = [
-        """
+    /// Only after creation can a record's keys newly lead to two parties (one registered by another
+    /// record of the same batch); without creation, `resolve` has already seen every conflict.
+    static let recheckConflicts = """
         UPDATE m_rec r SET problem = 'its identifiers belong to different records in the register'
         FROM (SELECT k.record_no FROM m_key k JOIN register.party_identifier i ON i.scheme = k.scheme AND i.value = k.value
               WHERE k.entity_kind = 'party' GROUP BY k.record_no HAVING count(DISTINCT i.party_id) > 1) s
         WHERE r.record_no = s.record_no AND r.problem IS NULL
-        """,
+        """
+
+    static let finishResolution = [
         """
         UPDATE m_rec SET problem = CASE WHEN (SELECT ignore_unmatched FROM m_ctx) THEN 'ignored' ELSE 'no matching record' END
         WHERE entity_id IS NULL AND problem IS NULL

@@ -109,6 +109,7 @@ public final class RegisterLoader {
         for statement in MergeStatements.resolve { try timed(statement) }
         if policy.createsEntities {
             for statement in MergeStatements.create { try timed(statement) }
+            try timed(MergeStatements.recheckConflicts)
         }
         for statement in MergeStatements.finishResolution { try timed(statement) }
         for statement in MergeStatements.candidates { try timed(statement) }
