@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
         .target(
             name: "LahdeConnectors",
-            dependencies: ["LahdeCore", "LahdeFormats", "LahdeStore"],
+            dependencies: ["LahdeCore", "LahdeFormats", "LahdeXML", "LahdeStore"],
             swiftSettings: swiftSettings
         ),
 
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdeConnectorsTests",
-            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "_LahdeTestSupport"],
+            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "_LahdeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
