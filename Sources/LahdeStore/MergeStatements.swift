@@ -15,7 +15,7 @@ enum MergeStatements {
         """
         CREATE TEMP TABLE m_rec ON COMMIT DROP AS
         SELECT record_no, entity_kind, locator, valid_from, raw_offset, raw_length,
-               NULL::bigint AS entity_id, NULL::text AS problem, false AS created
+               NULL::bigint AS entity_id, NULL::text AS problem, false AS created, false AS rekeyed
         FROM lahde.stage_item WHERE item = 'R'
         """,
         "UPDATE m_rec SET valid_from = (SELECT received_at FROM m_ctx) WHERE valid_from IS NULL",
@@ -118,6 +118,47 @@ enum MergeStatements {
         UPDATE m_rec SET problem = CASE WHEN (SELECT ignore_unmatched FROM m_ctx) THEN 'ignored' ELSE 'no matching record' END
         WHERE entity_id IS NULL AND problem IS NULL
         """,
+    ]
+
+    /// Henkilötunnus corrections: the newest per person wins; the person keeps every earlier code (inactive,
+    /// so feeds still keyed by it find them) and the change is recorded in provenance like any value.
+    static let corrections = [
+        """
+        CREATE TEMP TABLE m_correction ON COMMIT DROP AS
+        SELECT DISTINCT ON (r.entity_id) r.entity_id, c.value AS new_value, r.record_no, r.locator, r.valid_from,
+               (SELECT i.value FROM register.party_identifier i
+                WHERE i.party_id = r.entity_id AND i.scheme = 'henkilotunnus' AND i.active AND i.value <> c.value
+                ORDER BY i.added_at DESC LIMIT 1) AS old_value
+        FROM lahde.stage_item c JOIN m_rec r USING (record_no)
+        WHERE c.item = 'C' AND r.problem IS NULL AND r.entity_kind = 'party'
+        ORDER BY r.entity_id, r.valid_from DESC, r.record_no DESC
+        """,
+        "DELETE FROM m_correction WHERE old_value IS NULL",
+        """
+        UPDATE register.party_identifier i SET active = false
+        FROM m_correction c WHERE i.party_id = c.entity_id AND i.scheme = 'henkilotunnus' AND i.value <> c.new_value
+        """,
+        """
+        INSERT INTO register.party_identifier (scheme, value, party_id, active, batch_id, locator)
+        SELECT 'henkilotunnus', c.new_value, c.entity_id, true, x.batch_id, c.locator FROM m_correction c CROSS JOIN m_ctx x
+        ON CONFLICT (scheme, value) DO UPDATE SET active = true WHERE party_identifier.party_id = EXCLUDED.party_id
+        """,
+        """
+        INSERT INTO lahde.provenance_history
+            (entity_kind, entity_id, field, old_value, new_value, source, trust, batch_id, locator, valid_from, received_at, rule)
+        SELECT 'party', c.entity_id, 'henkilotunnus', c.old_value, c.new_value, x.connector, 0, x.batch_id, c.locator,
+               c.valid_from, x.received_at, 'correction'
+        FROM m_correction c CROSS JOIN m_ctx x
+        """,
+        """
+        INSERT INTO lahde.provenance AS p (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
+        SELECT 'party', c.entity_id, 'henkilotunnus', c.new_value, x.connector, 0, x.batch_id, c.locator, c.valid_from, x.received_at, 'correction'
+        FROM m_correction c CROSS JOIN m_ctx x
+        ON CONFLICT (entity_kind, entity_id, field) DO UPDATE
+        SET value = EXCLUDED.value, source = EXCLUDED.source, batch_id = EXCLUDED.batch_id, locator = EXCLUDED.locator,
+            valid_from = EXCLUDED.valid_from, received_at = EXCLUDED.received_at, rule = EXCLUDED.rule
+        """,
+        "UPDATE m_rec r SET rekeyed = true FROM m_correction c WHERE c.record_no = r.record_no",
     ]
 
     /// Every observation of a usable record, with its connector's trust for the field; then the best
@@ -225,12 +266,12 @@ enum MergeStatements {
             FROM m_cand c JOIN m_decided d USING (entity_kind, entity_id, field)),
         per_record AS (
             SELECT r.record_no,
-                   CASE WHEN r.created OR bool_or(o.outcome = 'applied') THEN 'applied'
+                   CASE WHEN r.created OR r.rekeyed OR bool_or(o.outcome = 'applied') THEN 'applied'
                         WHEN bool_or(o.outcome IN ('superseded', 'protected')) THEN 'superseded'
                         ELSE 'unchanged' END AS outcome
             FROM m_rec r LEFT JOIN outcome o USING (record_no)
             WHERE r.problem IS NULL OR r.problem = 'ignored'
-            GROUP BY r.record_no, r.created)
+            GROUP BY r.record_no, r.created, r.rekeyed)
         SELECT
             (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q', 'S')) AS read,
             (SELECT count(*) FROM lahde.stage_item WHERE item = 'S') AS suppressed,

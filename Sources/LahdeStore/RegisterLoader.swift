@@ -112,6 +112,7 @@ public final class RegisterLoader {
             try timed(MergeStatements.recheckConflicts)
         }
         for statement in MergeStatements.finishResolution { try timed(statement) }
+        for statement in MergeStatements.corrections { try timed(statement) }
         for statement in MergeStatements.candidates { try timed(statement) }
         try timed(MergeStatements.decide)
         for statement in TypedTableWrites.statements(for: catalogue) { try timed(statement) }

@@ -59,8 +59,11 @@ struct Stager {
             writer.field(Int(record.rawRange.count))
             writer.field(nil as String?)
             try writer.endRow()
-            // K: its keys, in priority order
-            for (priority, key) in record.keys.enumerated() {
+            // K: its keys, in priority order; a corrected henkilötunnus is a key too, so that a replay of the
+            // correction finds the person under either code.
+            let correction = record.observations.first { $0.field == Self.correctionField }?.value
+            let keys = record.keys + (correction.map { [MatchKey(scheme: .henkilotunnus, value: $0)] } ?? [])
+            for (priority, key) in keys.enumerated() {
                 writer.field("K")
                 writer.field(recordNumber)
                 writer.field(nil as String?)
@@ -71,8 +74,18 @@ struct Stager {
                 for _ in 0..<5 { writer.field(nil as String?) }
                 try writer.endRow()
             }
+            // C: a henkilötunnus correction (re-keys the person)
+            if let correction {
+                writer.field("C")
+                writer.field(recordNumber)
+                for _ in 0..<2 { writer.field(nil as String?) }
+                writer.field(MatchKey.Scheme.henkilotunnus.rawValue)
+                writer.field(correction)
+                for _ in 0..<6 { writer.field(nil as String?) }
+                try writer.endRow()
+            }
             // O: its observations, values in canonical form
-            for observation in record.observations {
+            for observation in record.observations where observation.field != Self.correctionField {
                 sequence += 1
                 let value = (try? catalogue.validate(observation, of: record.entityKind).get()) ?? nil
                 writer.field("O")
@@ -90,9 +103,23 @@ struct Stager {
         }
     }
 
+    /// The pseudo-field by which a population-register feed corrects a henkilötunnus: the record is keyed by
+    /// the old code and this observation carries the new one. It is an identifier change, not a value, so it
+    /// is not in the field catalogue.
+    static let correctionField = "henkilotunnus_correction"
+
     private func problem(in record: ObservedRecord) -> String? {
         guard !record.keys.isEmpty else { return "the record has no identifier to match it by" }
-        for observation in record.observations {
+        let corrections = record.observations.filter { $0.field == Self.correctionField }
+        if !corrections.isEmpty {
+            guard record.entityKind == .party, corrections.count == 1, let value = corrections[0].value else {
+                return "a henkilötunnus correction must be one new code for one person"
+            }
+            guard (try? Henkilotunnus.parse(value))?.value == value else {
+                return "the corrected henkilötunnus is not a valid, normalised code"
+            }
+        }
+        for observation in record.observations where observation.field != Self.correctionField {
             if case .failure(let problem) = catalogue.validate(observation, of: record.entityKind) {
                 return problem.description
             }

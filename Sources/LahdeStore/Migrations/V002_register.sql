@@ -191,6 +191,7 @@ CREATE INDEX provenance_history_by_entity ON lahde.provenance_history (entity_ki
 --   O  an observation of record_no (name = field, value; NULL value = removal; seq = arrival order)
 --   Q  a record the connector already rejected (name = reason, raw bytes)
 --   S  a record of an erased person, suppressed (record_no only)
+--   C  a henkilötunnus correction of record_no (name = 'henkilotunnus', value = the new code)
 CREATE UNLOGGED TABLE lahde.stage_item (
     item         "char" NOT NULL,
     record_no    bigint NOT NULL,
