@@ -172,19 +172,27 @@ enum MergeStatements {
         JOIN lahde.source_trust t ON t.connector = (SELECT connector FROM m_ctx) AND t.field = o.name
         WHERE o.item = 'O' AND r.problem IS NULL
         """,
-        """
-        CREATE TEMP TABLE m_best ON COMMIT DROP AS
-        SELECT DISTINCT ON (entity_kind, entity_id, field) *
-        FROM m_cand ORDER BY entity_kind, entity_id, field, valid_from DESC, seq DESC
-        """,
-        "ANALYZE m_best",
-        // Entity-fields with more than one candidate in the batch (usually none): the losing candidates
-        // are gathered only there.
+        // Entity-fields with more than one candidate in the batch: usually none, so only these are sorted
+        // to find their best candidate, and only their losers are gathered for provenance.
         """
         CREATE TEMP TABLE m_contested ON COMMIT DROP AS
         SELECT entity_kind, entity_id, field FROM m_cand GROUP BY entity_kind, entity_id, field HAVING count(*) > 1
         """,
+        """
+        CREATE TEMP TABLE m_best ON COMMIT DROP AS
+        SELECT c.* FROM m_cand c
+        WHERE NOT EXISTS (SELECT 1 FROM m_contested k
+                          WHERE k.entity_kind = c.entity_kind AND k.entity_id = c.entity_id AND k.field = c.field)
+        UNION ALL
+        SELECT * FROM (SELECT DISTINCT ON (c.entity_kind, c.entity_id, c.field) c.*
+                       FROM m_cand c JOIN m_contested k USING (entity_kind, entity_id, field)
+                       ORDER BY c.entity_kind, c.entity_id, c.field, c.valid_from DESC, c.seq DESC) contested
+        """,
+        "ANALYZE m_best",
     ]
+
+    /// The fields this batch writes, so that tables none of them lives in are not visited.
+    static let writtenFields = "SELECT DISTINCT field FROM m_decided WHERE rule IN (\(applied))"
 
     /// The survivorship decision for each best candidate against the register's current value.
     static let decide = """

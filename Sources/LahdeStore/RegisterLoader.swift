@@ -115,7 +115,8 @@ public final class RegisterLoader {
         for statement in MergeStatements.corrections { try timed(statement) }
         for statement in MergeStatements.candidates { try timed(statement) }
         try timed(MergeStatements.decide)
-        for statement in TypedTableWrites.statements(for: catalogue) { try timed(statement) }
+        let written = Set(try connection.query(MergeStatements.writtenFields).rows.compactMap { $0["field"] })
+        for statement in TypedTableWrites.statements(for: catalogue, written: written) { try timed(statement) }
         for statement in MergeStatements.provenance { try timed(statement) }
         try quarantine(input, batchID: batchID)
 

@@ -13,8 +13,9 @@ enum TypedTableWrites {
         let entityKind: EntityKind
     }
 
-    static func statements(for catalogue: FieldCatalogue) -> [String] {
-        let groups = Dictionary(grouping: catalogue.fields.values) {
+    /// - Parameter written: the fields this batch changes; tables holding none of them are skipped.
+    static func statements(for catalogue: FieldCatalogue, written: Set<String>) -> [String] {
+        let groups = Dictionary(grouping: catalogue.fields.values.filter { written.contains($0.name) }) {
             Target(table: $0.targetTable, kind: $0.targetKind, entityKind: $0.entityKind)
         }
         return groups.keys.sorted { ($0.table, $0.kind ?? "") < ($1.table, $1.kind ?? "") }.flatMap { target in
