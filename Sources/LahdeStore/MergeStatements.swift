@@ -18,7 +18,6 @@ enum MergeStatements {
                NULL::bigint AS entity_id, NULL::text AS problem, false AS created, false AS rekeyed
         FROM lahde.stage_item WHERE item = 'R'
         """,
-        "UPDATE m_rec SET valid_from = (SELECT received_at FROM m_ctx) WHERE valid_from IS NULL",
         "CREATE INDEX ON m_rec (record_no)",
         """
         CREATE TEMP TABLE m_key ON COMMIT DROP AS
@@ -30,6 +29,9 @@ enum MergeStatements {
     ]
 
     static let context = "INSERT INTO m_ctx VALUES ($1, $2, $3, $4, $5)"
+
+    /// A record without a validity time of its own is valid from its receipt (needs `m_ctx` filled).
+    static let defaultValidity = "UPDATE m_rec SET valid_from = (SELECT received_at FROM m_ctx) WHERE valid_from IS NULL"
 
     /// Finds each record's entity by any of its keys; keys that lead to two different parties make the
     /// record a problem rather than a guess.

@@ -106,6 +106,7 @@ public final class RegisterLoader {
 
         for statement in MergeStatements.prepare { try timed(statement) }
         try connection.query(MergeStatements.context, batchID, policy.name, receivedAt, policy.createsEntities, policy.unmatched == .ignore)
+        try timed(MergeStatements.defaultValidity)
         for statement in MergeStatements.resolve { try timed(statement) }
         if policy.createsEntities {
             for statement in MergeStatements.create { try timed(statement) }

@@ -283,4 +283,17 @@ struct RegisterLoaderTests {
         #expect(row["d"] == nil)
         #expect(row["r"] == "true")
     }
+
+    @Test("a record without a validity time of its own is valid from its receipt")
+    func validityDefaultsToReceipt() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        var feed = TestFeed(name: "undated.txt")
+        feed.party([(.customerNumber, "100001")], ["last_name": "Virtanen"])
+        let report = try feed.load(into: db, as: Self.customers)
+        #expect(report.counts.applied == 1)
+        let row = try #require(try db.query("""
+            SELECT p.valid_from = b.started_at AS same FROM lahde.provenance p JOIN lahde.batch b USING (batch_id)
+            """).first)
+        #expect(row.bool("same") == true)
+    }
 }
