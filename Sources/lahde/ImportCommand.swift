@@ -55,8 +55,14 @@ struct ImportCommand: ParsableCommand {
             do {
                 let file = try InputFile(path: path)
                 sha256 = file.sha256
+                let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
+                defer { progress.finish() }
                 report = try loader.load(file.batchInput, force: force) { emit in
-                    try FeedReader.read(file, format: definition.format.type, emit: emit)
+                    try FeedReader.read(file, format: definition.format.type) { item in
+                        progress.advance()
+                        try emit(item)
+                    }
+                    progress.stage("merging into the register…")
                 }
             } catch let busy as MergeLockBusy {
                 throw CommandFailure(.locked, busy.description)
