@@ -181,7 +181,9 @@ CREATE TABLE lahde.provenance_history (
     rule         text   NOT NULL,
     losing       jsonb
 );
-CREATE INDEX provenance_history_by_entity ON lahde.provenance_history (entity_kind, entity_id, field, history_id);
+-- By entity only: a narrow index is cheap to maintain at millions of rows a batch, and one person's
+-- history is a handful of rows to filter by kind and field.
+CREATE INDEX provenance_history_by_entity ON lahde.provenance_history (entity_id);
 
 -- Staging: one batch at a time (the merge lock serialises batches), so one plain UNLOGGED table truncated
 -- per batch; UNLOGGED because its content is rebuilt from the file on any rerun. One COPY stream carries
