@@ -1,0 +1,190 @@
+import Foundation
+import LahdeCore
+import LahdeStore
+import LahdeXML
+
+/// Reads Fingrid Datahub XML messages (`datahub-xml`): a file holding one message, a SOAP 1.2
+/// `PeekMessageResponse` envelope around one, or any XML holding several.
+///
+/// Each message is one business event (reference §2) and becomes one record, or one rejected item with
+/// the message's bytes: schema errors (when an XSD folder is set), the checks the XSD misses (§12: check
+/// digits, `DocumentType` against the root, UTC times) and unsupported types all quarantine the message
+/// whole, and the other messages still load. F01 and E58 are mapped; ACKs are counted in the summary;
+/// contract events (F04, F06, F18, F27) are quarantined until the register can hold contracts from feeds.
+///
+/// Byte ranges: the first message's range starts at the file's first byte (a one-message file is
+/// quarantined whole, declaration and envelope included) and each range ends where the next message's
+/// start tag begins, so the ranges tile the file.
+public struct DatahubConnector: Sendable {
+    private let schemas: DatahubSchemaCache?
+
+    /// Quarantined bytes per unreadable region are capped: a broken multi-gigabyte file must not become a
+    /// multi-gigabyte quarantine row.
+    static let rawLimit: Int64 = 16 << 20
+
+    static let mappedTypes: Set<String> = ["F01", "E58"]
+    static let contractTypes: Set<String> = ["F04", "F06", "F18", "F27"]
+
+    /// - Parameter xsdFolder: the Datahub XSD tree (`masterdata/`, `common/`, …); `nil` skips schema
+    ///   validation.
+    public init(xsdFolder: URL?) {
+        schemas = xsdFolder.map { DatahubSchemaCache.shared(for: $0) }
+    }
+
+    public init(settings: DatahubSettings) {
+        self.init(xsdFolder: settings.resolvedXSDFolder)
+    }
+
+    /// Hands every message of `file` to `emit` in file order.
+    ///
+    /// - Throws: when the file cannot be read or an XSD is missing or broken (a set-up problem); a file
+    ///   that is not well-formed or declares a DTD is not thrown but handed over as rejected.
+    @discardableResult
+    public func read(_ file: InputFile, emit: (FeedItem) throws -> Void) throws -> DatahubReadSummary {
+        let reader = try XMLStreamReader(path: file.path)
+        let lines = try DatahubLineOffsets(path: file.path)
+        var summary = DatahubReadSummary()
+        var pending: (element: XMLTreeElement, problems: [XMLProblem], start: Int64)?
+        var setupError: (any Error)?
+        var sawPeekResponse = false
+
+        func flush(upTo end: Int64) throws {
+            guard let message = pending else { return }
+            pending = nil
+            let item = try self.item(for: message.element, schemaProblems: message.problems, range: message.start..<end, file: file, summary: &summary)
+            if let item { try emit(item) }
+        }
+
+        do {
+            try reader.forEachElement(where: { name in
+                if name.local == "PeekMessageResponse" { sawPeekResponse = true }
+                return DatahubMessageType.isMessage(name.namespace, name.local)
+            }, schema: { name in
+                guard let schemas, setupError == nil, let type = DatahubMessageType(namespace: name.namespace),
+                    Self.mappedTypes.contains(type.code)
+                else { return nil }
+                do {
+                    return try schemas.schema(for: type)
+                } catch {
+                    setupError = error
+                    return nil
+                }
+            }) { element, problems in
+                if let setupError { throw setupError }
+                let start = pending == nil ? 0 : try startOffset(of: element, after: pending!.start, lines: lines, file: file)
+                try flush(upTo: start)
+                pending = (element, problems, start)
+            }
+        } catch let problem as XMLProblem {
+            // The document breaks off here: what was handed over stands, the rest is quarantined.
+            let start = pending == nil ? 0 : try lines.offset(ofLine: max(problem.line ?? 1, (pending?.element.line ?? 1) + 1))
+            try flush(upTo: start)
+            summary.rejected += 1
+            let (raw, truncated) = try rawBytes(of: file, start..<file.byteCount)
+            let reason = "the file cannot be read as XML: \(problem.message)" + (truncated ? " (first 16 MiB kept)" : "")
+            try emit(.rejected(RejectedRecord(
+                locator: problem.line.map { "line \($0)" } ?? "file", reason: Redaction.maskingHenkilotunnus(in: reason), raw: raw)))
+            return summary
+        }
+        try flush(upTo: file.byteCount)
+        // An empty peek response means an empty queue; any other file without a message is not a Datahub
+        // file at all, and saying nothing would let a wrong file pass as loaded.
+        if summary.messages == 0 && !sawPeekResponse {
+            summary.rejected += 1
+            let (raw, _) = try rawBytes(of: file, 0..<file.byteCount)
+            try emit(.rejected(RejectedRecord(locator: "file", reason: "the file holds no Datahub message", raw: raw)))
+        }
+        return summary
+    }
+
+    /// One message's item; `nil` for an acknowledgement, which only counts.
+    private func item(
+        for element: XMLTreeElement, schemaProblems: [XMLProblem], range: Range<Int64>, file: InputFile, summary: inout DatahubReadSummary
+    ) throws -> FeedItem? {
+        guard let type = DatahubMessageType(namespace: element.name.namespace) else { return nil }
+        summary.messages += 1
+        summary.byType[type.code, default: 0] += 1
+        let id = Self.identification(of: element) ?? "?"
+
+        func rejected(_ reason: String, line: Int, path: String) throws -> FeedItem {
+            summary.rejected += 1
+            let (raw, truncated) = try rawBytes(of: file, range)
+            return .rejected(RejectedRecord(
+                locator: "message \(id) \(type.code) line \(line) \(path)",
+                reason: Redaction.maskingHenkilotunnus(in: reason + (truncated ? " (first 16 MiB kept)" : "")), raw: raw))
+        }
+
+        if let first = DatahubSchemaTolerance.relevant(schemaProblems).first {
+            return try rejected("not valid against the \(type.code) schema: \(first.message)", line: first.line ?? element.line, path: first.path ?? element.path)
+        }
+        if type.code == "ACK" {
+            let elm = type.elementsNamespace
+            let transaction = element.children.first?.child(type.namespace, "Transaction")
+            let header = element.children.first?.child(type.namespace, "Header")
+            summary.acknowledgements.append(.init(
+                messageID: id, acknowledges: header?.child(DatahubMessageType.header, "OriginalBusinessDocumentReference")?.trimmedText,
+                reasonCode: transaction?.child(elm, "ReasonCode")?.trimmedText))
+            return nil
+        }
+        guard Self.mappedTypes.contains(type.code) else {
+            let why = Self.contractTypes.contains(type.code)
+                ? "\(type.code) contract messages are not loaded yet: the register takes contracts from feeds in a later release"
+                : "\(type.code) messages carry nothing for the customer register"
+            return try rejected(why, line: element.line, path: element.path)
+        }
+        do throws(DatahubMappingProblem) {
+            let message = try DatahubEnvelope(root: element, type: type)
+            switch type.code {
+            case "F01": return .record(try DatahubCustomerMapping.record(message, rawRange: range))
+            default: return .record(try DatahubAccountingPointMapping.record(message, rawRange: range))
+            }
+        } catch {
+            return try rejected(error.reason, line: error.line, path: error.path)
+        }
+    }
+
+    /// The header's message id, looked up without trusting the structure (for locators of bad messages).
+    static func identification(of root: XMLTreeElement) -> String? {
+        for event in root.children {
+            if let id = event.child(event.name.namespace, "Header")?.child(DatahubMessageType.header, "Identification")?.trimmedText,
+                !id.isEmpty
+            {
+                return String(id.prefix(36))
+            }
+        }
+        return nil
+    }
+
+    /// Where a later message's start tag begins. libxml2 gives the line on which the start tag *ends*
+    /// (after its namespace declarations), so the tag's `<` is searched backwards from the end of that
+    /// line; `<` cannot occur inside a tag, and the name after it must be the element's.
+    private func startOffset(of element: XMLTreeElement, after previous: Int64, lines: DatahubLineOffsets, file: InputFile) throws -> Int64 {
+        let end = try lines.offset(ofLine: element.line + 1)
+        let local = Array(element.name.local.utf8)
+        // A start tag is rarely longer than a few hundred bytes: look close first, further only if needed.
+        var size: Int64 = 4096
+        while true {
+            let from = max(previous, end - size)
+            guard from < end else { return end }
+            let window = try file.batchInput.rawBytes(from..<end)
+            var index = window.count - 1
+            while index >= 0 {
+                if window[index] == UInt8(ascii: "<") {
+                    var nameEnd = index + 1
+                    while nameEnd < window.count, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/")].contains(window[nameEnd]) { nameEnd += 1 }
+                    let name = window[(index + 1)..<nameEnd]
+                    let localPart = name.lastIndex(of: UInt8(ascii: ":")).map { name[($0 + 1)...] } ?? name
+                    if localPart.elementsEqual(local) { return from + Int64(index) }
+                }
+                index -= 1
+            }
+            if from == previous || size >= 1 << 20 { return from }
+            size *= 8
+        }
+    }
+
+    private func rawBytes(of file: InputFile, _ range: Range<Int64>) throws -> ([UInt8], Bool) {
+        let capped = range.lowerBound..<min(range.upperBound, range.lowerBound + Self.rawLimit)
+        return (try file.batchInput.rawBytes(capped), capped != range)
+    }
+}

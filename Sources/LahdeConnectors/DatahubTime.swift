@@ -1,0 +1,54 @@
+import Foundation
+
+/// Datahub timestamps, which must be UTC.
+///
+/// The XSD pattern accepts any offset, but Datahub speaks UTC only (reference §10); a `+02:00` means the
+/// sender computed Finnish midnight wrongly or not at all, and a validity time off by hours would pick the
+/// wrong winner in survivorship, so such a message is refused rather than converted.
+enum DatahubTime {
+    enum Problem: Error, Equatable {
+        case malformed
+        case notUTC(offset: String)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)` with a zero offset.
+    static func parseUTC(_ text: String) -> Result<Date, Problem> {
+        let bytes = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[from..<(from + count)] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        else { return .failure(.malformed) }
+        var index = 19
+        var fraction = 0.0
+        if bytes[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                fraction += Double(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return .failure(.malformed) }
+        }
+        let zone = String(decoding: bytes[index...], as: UTF8.self)
+        guard zone == "Z" || zone == "+00:00" || zone == "-00:00" else {
+            let looksLikeOffset = zone.count == 6 && (zone.first == "+" || zone.first == "-")
+            return .failure(looksLikeOffset ? .notUTC(offset: zone) : .malformed)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return .failure(.malformed) }
+        return .success(date.addingTimeInterval(fraction))
+    }
+}

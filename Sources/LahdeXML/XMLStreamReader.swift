@@ -1,0 +1,135 @@
+internal import CLibXML2
+
+/// Streams an XML document with libxml2's `xmlTextReader` and hands over selected elements as small trees.
+///
+/// Memory stays constant however large the input: only the selected element being handed over is ever
+/// built as a tree, and the reader frees it when it moves on. Every other element is passed through
+/// node by node. A selected element is validated on its own against the schema the caller picks for
+/// its name (a message inside a SOAP envelope validates like the same message as a file).
+///
+/// Inputs are untrusted: a document with a DTD is refused before anything in it is used (no entity is
+/// expanded, no external subset or entity loaded), and the parser never touches the network.
+public final class XMLStreamReader {
+    private let reader: OpaquePointer
+    private let errors = XMLErrorCollector()
+    private let memory: UnsafeMutableBufferPointer<CChar>?
+
+    /// Recovery and entity substitution stay off; `NONET` is a second lock besides the no-network entity
+    /// loader; big lines keep line numbers right past 65535.
+    static let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
+
+    /// Opens a file; it is read in small chunks as the document is consumed.
+    public init(path: String) throws(XMLProblem) {
+        XMLLibrary.prepare()
+        guard let reader = xmlReaderForFile(path, nil, Self.options) else {
+            throw XMLProblem(line: nil, message: "cannot open \(path)")
+        }
+        self.reader = reader
+        self.memory = nil
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
+    }
+
+    /// Reads a document held in memory (a SOAP response body, a test case).
+    public init(bytes: [UInt8], name: String = "memory") throws(XMLProblem) {
+        XMLLibrary.prepare()
+        let memory = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        for (index, byte) in bytes.enumerated() { memory[index] = CChar(bitPattern: byte) }
+        guard let reader = xmlReaderForMemory(memory.baseAddress, Int32(bytes.count), name, nil, Self.options) else {
+            memory.deallocate()
+            throw XMLProblem(line: nil, message: "cannot create an XML reader")
+        }
+        self.reader = reader
+        self.memory = memory
+        xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        memory?.deallocate()
+    }
+
+    /// Walks the document and calls `body` for every element `select` accepts, outermost first (the
+    /// subtree of a selected element is not searched further), with the problems found by validating it
+    /// against `schema(name)` when that is not `nil`.
+    ///
+    /// - Throws: an `XMLProblem` when the document is not (namespace-)well-formed or declares a DTD — the rest of the
+    ///   document cannot be trusted then; elements handed over before stay handed over. Errors thrown by
+    ///   `body` are rethrown.
+    public func forEachElement(
+        where select: (XMLName) -> Bool, schema: (XMLName) -> XMLSchema? = { _ in nil },
+        _ body: (_ element: XMLTreeElement, _ schemaProblems: [XMLProblem]) throws -> Void
+    ) throws {
+        errors.reset()
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            // libxml2 goes on after namespace errors (an undeclared prefix); such a document is not
+            // namespace-well-formed, and going on would silently drop the elements that lost their namespace.
+            if !errors.problems.isEmpty { throw failure() }
+            let type = xmlTextReaderNodeType(reader)
+            if type == Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue) || type == Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue) {
+                throw XMLProblem(
+                    line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                    message: "the document declares a DTD (<!DOCTYPE>); DTDs and entity declarations are refused in feeds")
+            }
+            if type == Int32(XML_READER_TYPE_ELEMENT.rawValue) {
+                let name = XMLName(
+                    xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) } ?? "",
+                    xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "")
+                if select(name) {
+                    guard let node = xmlTextReaderExpand(reader) else { throw failure() }
+                    let problems = schema(name)?.validate(node) ?? []
+                    let parentPath = node.pointee.parent.map { $0.pointee.type == XML_ELEMENT_NODE ? XMLNodePath.of($0) : "" } ?? ""
+                    try body(Self.element(from: node, path: parentPath + "/" + XMLNodePath.step(node)), problems)
+                    status = xmlTextReaderNext(reader)
+                    continue
+                }
+            }
+            status = xmlTextReaderRead(reader)
+        }
+        if status < 0 { throw failure() }
+    }
+
+    /// The parser's first error, or a generic one at the parser's position.
+    private func failure() -> XMLProblem {
+        errors.problems.first
+            ?? XMLProblem(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "the document is not well-formed XML")
+    }
+
+    /// Copies a libxml2 subtree into Swift values.
+    static func element(from node: xmlNodePtr, path: String) -> XMLTreeElement {
+        var attributes: [XMLAttribute] = []
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let value: String
+            if let text = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
+                value = String(cString: text)
+                cxml_free(text)
+            } else {
+                value = ""
+            }
+            let namespace = current.pointee.ns?.pointee.href.map { String(cString: $0) } ?? ""
+            attributes.append(XMLAttribute(name: XMLName(namespace, String(cString: current.pointee.name)), value: value))
+            attribute = current.pointee.next
+        }
+        var children: [XMLTreeElement] = []
+        var text = ""
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                let name = XMLName(XMLNodePath.namespace(of: current), String(cString: current.pointee.name))
+                let position = children.reduce(1) { $0 + ($1.name == name ? 1 : 0) }
+                let step = position > 1 ? "\(name.local)[\(position)]" : name.local
+                children.append(element(from: current, path: path + "/" + step))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { text += String(cString: content) }
+            default:
+                break  // comments and processing instructions carry no data
+            }
+            child = current.pointee.next
+        }
+        return XMLTreeElement(
+            name: XMLName(XMLNodePath.namespace(of: node), String(cString: node.pointee.name)),
+            attributes: attributes, children: children, text: text, line: Int(xmlGetLineNo(node)), path: path)
+    }
+}
