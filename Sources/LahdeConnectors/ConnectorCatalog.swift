@@ -31,15 +31,19 @@ public struct ConnectorCatalog: Sendable {
                 file: file.path, key: nil,
                 problem: "no such connector definition" + (known.isEmpty ? "" : "; known: \(known.joined(separator: ", "))"))
         }
-        let definition: ConnectorDefinition
+        var definition: ConnectorDefinition
         do {
             definition = try JSONDecoder().decode(ConnectorDefinition.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw DefinitionError(file: file.path, key: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."), problem: "is missing")
+            throw DefinitionError(file: file.path, key: (context.codingPath + [key]).definitionKeyPath, problem: "is missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw DefinitionError(file: file.path, key: context.codingPath.map(\.stringValue).joined(separator: "."), problem: context.debugDescription)
+            throw DefinitionError(file: file.path, key: context.codingPath.definitionKeyPath, problem: context.debugDescription)
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw DefinitionError(file: file.path, key: context.codingPath.definitionKeyPath, problem: "must not be null")
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw DefinitionError(file: file.path, key: nil, problem: "is not valid JSON: \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw DefinitionError(file: file.path, key: context.codingPath.map(\.stringValue).joined(separator: "."), problem: "is not valid JSON: \(context.debugDescription)")
+            throw DefinitionError(file: file.path, key: context.codingPath.definitionKeyPath, problem: context.debugDescription)
         } catch {
             throw DefinitionError(file: file.path, key: nil, problem: "\(error)")
         }
@@ -57,6 +61,12 @@ public struct ConnectorCatalog: Sendable {
                 throw DefinitionError(file: file.path, key: "trust.fields.\(pattern)", problem: "names no field of the register")
             }
         }
+        if let csv = definition.format.csv {
+            try csv.check(against: catalogue, file: file.path)
+        }
+        // A relative XSD folder is relative to the installation: the folder holding connectors/.
+        definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
+        try definition.format.datahub?.check(definitionFile: file.path)
         return definition
     }
 }
@@ -73,5 +83,5 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
 }
 
 enum ConnectorFormats {
-    static let known: Set<String> = ["observations-jsonl"]
+    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "datahub-xml"]
 }

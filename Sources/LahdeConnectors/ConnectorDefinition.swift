@@ -8,8 +8,26 @@ import LahdeStore
 /// a new build; they are checked when loaded and every problem names the file and the key.
 public struct ConnectorDefinition: Sendable, Decodable {
     public struct Format: Sendable, Decodable {
-        /// `observations-jsonl`; the CSV, VTJ and Datahub formats arrive with their connectors.
+        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api` or `datahub-xml`.
         public var type: String
+        /// The layout and column mapping of a `csv` format (its other keys sit beside `type`).
+        public var csv: CSVFormat?
+        /// The settings of a `datahub-xml` format (the XSD folder), beside `type`.
+        public var datahub: DatahubSettings?
+
+        public init(type: String, csv: CSVFormat? = nil, datahub: DatahubSettings? = nil) {
+            self.type = type
+            self.csv = csv
+            self.datahub = datahub
+        }
+
+        enum CodingKeys: String, CodingKey { case type }
+
+        public init(from decoder: any Decoder) throws {
+            type = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .type)
+            csv = type == "csv" ? try CSVFormat(from: decoder) : nil
+            datahub = type == "datahub-xml" ? try DatahubSettings(from: decoder) : nil
+        }
     }
 
     public struct Trust: Sendable, Decodable {

@@ -2,10 +2,17 @@ import LahdeCore
 
 /// Dispatches a file to the reader of its connector's format.
 public enum FeedReader {
-    public static func read(_ file: InputFile, format: String, emit: (FeedItem) throws -> Void) throws {
-        switch format {
+    public static func read(_ file: InputFile, format: ConnectorDefinition.Format, emit: (FeedItem) throws -> Void) throws {
+        switch format.type {
         case "observations-jsonl": try ObservationLinesConnector().read(file, emit: emit)
-        default: throw InputFileError("no reader for format '\(format)'")
+        case "vtj-legacy": try VTJLegacyConnector().read(file, emit: emit)
+        case "vtj-api": try VTJChangeAPIConnector().read(file, emit: emit)
+        case "datahub-xml": _ = try DatahubConnector(settings: format.datahub ?? DatahubSettings()).read(file, emit: emit)
+        case "csv":
+            guard let csv = format.csv else { throw InputFileError("the csv format has no layout") }
+            try CSVConnector(format: csv).read(file, emit: emit)
+        default: throw InputFileError("no reader for format '\(format.type)'")
         }
     }
+
 }

@@ -58,7 +58,7 @@ struct ImportCommand: ParsableCommand {
                 let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
                 defer { progress.finish() }
                 report = try loader.load(file.batchInput, force: force) { emit in
-                    try FeedReader.read(file, format: definition.format.type) { item in
+                    try FeedReader.read(file, format: definition.format) { item in
                         progress.advance()
                         try emit(item)
                     }

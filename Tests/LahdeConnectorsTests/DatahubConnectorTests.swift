@@ -224,7 +224,7 @@ struct DatahubConnectorTests {
 
     @Test("the sample connector definition decodes its settings; the XSD folder resolves against the installation root")
     func settings() throws {
-        let data = try Data(contentsOf: DatahubFixtures.samples.appendingPathComponent("connector/datahub.json"))
+        let data = try Data(contentsOf: DatahubFixtures.repository.appendingPathComponent("connectors/datahub.json"))
         let format = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["format"])
         let settings = try JSONDecoder().decode(DatahubSettings.self, from: JSONSerialization.data(withJSONObject: format))
         #expect(settings.xsdFolder == DatahubSettings.defaultXSDFolder)

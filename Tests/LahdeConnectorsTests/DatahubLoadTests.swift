@@ -31,7 +31,7 @@ struct DatahubLoadTests {
         ).load(customers.batchInput) { emit in try ObservationLinesConnector().read(customers, emit: emit) }
         #expect(seeded.status == .loaded)
 
-        let datahub = try policy(DatahubFixtures.samples.appendingPathComponent("connector/datahub.json"), catalogue)
+        let datahub = try policy(DatahubFixtures.repository.appendingPathComponent("connectors/datahub.json"), catalogue)
         let connector = DatahubConnector(
             settings: DatahubSettings(installationRoot: DatahubFixtures.repository))
         var totals = BatchReport.Counts()

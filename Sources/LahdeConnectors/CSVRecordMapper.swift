@@ -1,0 +1,254 @@
+import Foundation
+import LahdeCore
+import LahdeFormats
+
+/// A ``CSVFormat`` resolved against one file's header: column positions found once, then every row turned
+/// into a ``FeedItem``.
+///
+/// Reasons for rejecting a row name its line and the definition's column, never the cell's content: a
+/// cell holds a name, an address or a henkilötunnus, and reasons end up in logs and in the quarantine
+/// listing. Only a status code is quoted (masked), because "unknown code" is useless without the code.
+struct CSVRecordMapper {
+    /// Where an address column's value goes, which decides what the status events do with it.
+    enum AddressRole {
+        case none
+        case abroad
+        case domestic
+    }
+
+    /// A class so that walking the columns of every row retains one reference, not each string inside.
+    final class Column {
+        let index: Int
+        let name: String
+        let mapping: CSVColumnMapping
+        let role: AddressRole
+        /// `column 'Katuosoite'`: kept with the observation, so provenance shows where in the row a value stood.
+        let locator: String
+
+        init(index: Int, name: String, mapping: CSVColumnMapping, role: AddressRole, locator: String) {
+            self.index = index
+            self.name = name
+            self.mapping = mapping
+            self.role = role
+            self.locator = locator
+        }
+    }
+
+    struct KeyColumn {
+        let scheme: MatchKey.Scheme
+        let index: Int
+        let name: String
+    }
+
+    let entity: EntityKind
+    let keys: [KeyColumn]
+    let validFrom: (index: Int, name: String, pattern: DatePattern)?
+    let status: (index: Int, name: String, codes: [String: StatusEvent], locator: String)?
+    let columns: [Column]
+    /// The fields a row needs when the file declares no count (no header, no `column_count`).
+    let minimumFieldCount: Int
+    /// Finnish midnight per validity date: a delivery has few distinct dates, and the calendar arithmetic
+    /// costs more than the rest of a row.
+    private var midnights: [CalendarDate: Date] = [:]
+
+    init(format: CSVFormat, header: CSVHeader?) throws(CSVFileError) {
+        var names = format.keys.map(\.column)
+        if let validFrom = format.validFrom { names.append(validFrom.column) }
+        if let status = format.status { names.append(status.column) }
+        let mapped = format.columns.keys.sorted()
+        names += mapped
+        let positions: [Int]
+        if let header {
+            do {
+                positions = try header.indexes(of: names)
+            } catch {
+                switch error {
+                case .missingColumns(let missing, let available): throw .missingColumns(missing, headerColumnCount: available.count)
+                case .ambiguousColumn(let name, let indexes): throw .ambiguousColumn(name, positions: indexes)
+                }
+            }
+        } else {
+            // The definition was checked when loaded: every name is a position 1, 2, …
+            positions = names.map { (Int($0.trimmingWhitespace()) ?? 1) - 1 }
+        }
+        var next = positions.makeIterator()
+        entity = format.entity
+        keys = format.keys.map { KeyColumn(scheme: $0.scheme, index: next.next()!, name: $0.column) }
+        validFrom = format.validFrom.map { (next.next()!, $0.column, $0.format) }
+        status = format.status.map { (next.next()!, $0.column, $0.codes, "column '\($0.column)'") }
+        columns = mapped.map { name in
+            let mapping = format.columns[name]!
+            let role: AddressRole =
+                mapping.field.hasPrefix("address.abroad.") ? .abroad : mapping.field.hasPrefix("address.") ? .domestic : .none
+            return Column(index: next.next()!, name: name, mapping: mapping, role: role, locator: "column '\(name)'")
+        }.sorted { $0.index < $1.index }
+        minimumFieldCount = (positions.max() ?? 0) + 1
+    }
+
+    /// The row as an observed record, or rejected with the first problem found.
+    mutating func item(for record: CSVRecord) -> FeedItem {
+        switch observe(record) {
+        case .success(let observed): .record(observed)
+        case .failure(let problem):
+            .rejected(
+                RejectedRecord(
+                    locator: "line \(record.location.line)", reason: Redaction.maskingHenkilotunnus(in: "line \(record.location.line)\(problem.text)"),
+                    raw: record.rawBytes))
+        }
+    }
+
+    /// A reason, without its line, for a row that cannot be used.
+    struct RowProblem: Error {
+        let text: String
+        init(column: String? = nil, _ text: String) {
+            self.text = (column.map { ", column '\($0)'" } ?? "") + ": " + text
+        }
+    }
+
+    private mutating func observe(_ record: CSVRecord) -> Result<ObservedRecord, RowProblem> {
+        guard record.fieldCount >= minimumFieldCount else {
+            return .failure(RowProblem("expected at least \(minimumFieldCount) fields, found \(record.fieldCount)"))
+        }
+        var matchKeys: [MatchKey] = []
+        matchKeys.reserveCapacity(keys.count)
+        for key in keys {
+            let text = Self.cell(record, key.index)
+            if text.isEmpty { continue }
+            do {
+                matchKeys.append(try MatchKey.parse(scheme: key.scheme, text))
+            } catch {
+                return .failure(RowProblem(column: key.name, error.description))
+            }
+        }
+        guard !matchKeys.isEmpty else {
+            return .failure(RowProblem("no identifier: " + keys.map { "'\($0.name)'" }.joined(separator: ", ") + " empty"))
+        }
+
+        var event: StatusEvent?
+        if let status {
+            let code = Self.cell(record, status.index)
+            guard let mapped = status.codes[code] else {
+                return .failure(
+                    RowProblem(column: status.name, code.isEmpty ? "no status code, and the definition maps none for an empty cell" : "unknown status code '\(code.prefix(16))'"))
+            }
+            event = mapped
+        }
+
+        var observations: [FieldObservation] = []
+        observations.reserveCapacity(columns.count + 1)
+        func apply(_ column: Column) -> RowProblem? {
+            switch value(of: column, in: record) {
+            case .success(.some(let observation)): observations.append(observation)
+            case .success(.none): break
+            case .failure(let problem): return problem
+            }
+            return nil
+        }
+        switch event {
+        case nil, .newAddress:
+            for column in columns { if let problem = apply(column) { return .failure(problem) } }
+        case .movedAbroad:
+            for column in columns where column.role != .domestic { if let problem = apply(column) { return .failure(problem) } }
+            for field in StatusEvent.permanentAddressFields {
+                observations.append(FieldObservation(field: field, value: nil, locator: status?.locator))
+            }
+        case .addressProtected:
+            for column in columns where column.role == .none { if let problem = apply(column) { return .failure(problem) } }
+            observations.append(FieldObservation(field: "turvakielto", value: "true", locator: status?.locator))
+        case .deceased:
+            observations.append(FieldObservation(field: "deceased_reported", value: "true", locator: status?.locator))
+        case .notFound, .noUpdate:
+            break
+        }
+
+        var validFromDate: Date?
+        if let validFrom {
+            let text = Self.cell(record, validFrom.index)
+            if !text.isEmpty {
+                guard let date = validFrom.pattern.date(from: text) else {
+                    return .failure(RowProblem(column: validFrom.name, "the validity date is not a date in the form \(validFrom.pattern)"))
+                }
+                validFromDate = midnight(of: date)
+            } else if !observations.isEmpty {
+                return .failure(RowProblem(column: validFrom.name, "the validity date is empty"))
+            }
+        }
+
+        let start = Int64(record.location.byteOffset)
+        return .success(
+            ObservedRecord(
+                entityKind: entity, keys: matchKeys, validFrom: validFromDate, locator: "line \(record.location.line)",
+                rawRange: start..<(start + Int64(record.rawBytes.count)), observations: observations))
+    }
+
+    /// The column's observation: `nil` for an empty cell the definition skips.
+    private func value(of column: Column, in record: CSVRecord) -> Result<FieldObservation?, RowProblem> {
+        var text = Self.cell(record, column.index)
+        let mapping = column.mapping
+        if mapping.uppercase { text = text.uppercased() }
+        if text.isEmpty {
+            return .success(mapping.empty == .remove ? FieldObservation(field: mapping.field, value: nil, locator: column.locator) : nil)
+        }
+        let value: String
+        switch mapping.conversion {
+        case .none:
+            value = text
+        case .date(let pattern):
+            guard let date = pattern.date(from: text) else {
+                return .failure(RowProblem(column: column.name, "\(mapping.field): not a date in the form \(pattern)"))
+            }
+            value = date.isoString
+        case .boolean(let trueWords, let falseWords):
+            // The words are kept lower-cased; most files write them in one case, so the cell itself is
+            // tried before paying for lower-casing it.
+            if trueWords.contains(text) {
+                value = "true"
+            } else if falseWords.contains(text) {
+                value = "false"
+            } else if trueWords.contains(text.lowercased()) {
+                value = "true"
+            } else if falseWords.contains(text.lowercased()) {
+                value = "false"
+            } else {
+                return .failure(
+                    RowProblem(
+                        column: column.name,
+                        "\(mapping.field): not one of the words the definition lists (\((trueWords.sorted() + falseWords.sorted()).joined(separator: ", ")))"))
+            }
+        case .values(let values):
+            guard let mapped = values[text] else {
+                return .failure(
+                    RowProblem(
+                        column: column.name, "\(mapping.field): not one of the values the definition maps (\(values.keys.sorted().prefix(12).joined(separator: ", ")))"))
+            }
+            value = mapped
+        }
+        return .success(FieldObservation(field: mapping.field, value: value, locator: column.locator))
+    }
+
+    private mutating func midnight(of date: CalendarDate) -> Date {
+        if let known = midnights[date] { return known }
+        // FeedTime.parse cannot fail on a valid CalendarDate's ISO form.
+        let instant = FeedTime.parse(date.isoString)!
+        if midnights.count > 4096 { midnights.removeAll(keepingCapacity: true) }
+        midnights[date] = instant
+        return instant
+    }
+
+    /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
+    /// start or end with a space).
+    static func cell(_ record: CSVRecord, _ index: Int) -> String {
+        let text = record.string(at: index)
+        guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
+        if firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 { return text }
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        if !isWhitespace(first) && !isWhitespace(last) { return text }
+        return text.trimmingWhitespace()
+    }
+
+    /// ASCII answered without the Unicode property tables, which cost more than the rest of a cell.
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
+        return scalar.properties.isWhitespace
+    }
+}
