@@ -81,12 +81,3 @@ public struct ValueError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = "the value " + description }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while scalars.first?.isWhitespace == true { scalars.removeFirst() }
-        while scalars.last?.isWhitespace == true { scalars.removeLast() }
-        return String(scalars)
-    }
-}

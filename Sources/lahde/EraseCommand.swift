@@ -30,9 +30,7 @@ struct EraseCommand: ParsableCommand {
 
     func run() throws {
         let connection = try RegisterSession.open()
-        guard let entity = try ProvenanceLookup(connection: connection).entity(for: identifier) else {
-            throw CommandFailure(.usageOrNotFound, "nothing in the register is known by \(Redaction.maskingHenkilotunnus(in: identifier))")
-        }
+        let entity = try RegisterSession.entity(identifier, in: ProvenanceLookup(connection: connection))
         let key = try RegisterSession.suppressionKey(create: true)!
         let report: Eraser.Report
         do {

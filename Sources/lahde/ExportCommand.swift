@@ -25,9 +25,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let connection = try RegisterSession.open()
         let lookup = ProvenanceLookup(connection: connection)
-        guard let entity = try lookup.entity(for: identifier) else {
-            throw CommandFailure(.usageOrNotFound, "nothing in the register is known by \(Redaction.maskingHenkilotunnus(in: identifier))")
-        }
+        let entity = try RegisterSession.entity(identifier, in: lookup)
         let tags = try lookup.fields(of: entity, withHistory: true)
         var sources: [String: [String: String]] = [:]
         for tag in tags {

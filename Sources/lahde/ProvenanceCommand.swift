@@ -32,9 +32,7 @@ struct ProvenanceCommand: ParsableCommand {
     func run() throws {
         let connection = try RegisterSession.open()
         let lookup = ProvenanceLookup(connection: connection)
-        guard let entity = try lookup.entity(for: identifier) else {
-            throw CommandFailure(.usageOrNotFound, "nothing in the register is known by \(Redaction.maskingHenkilotunnus(in: identifier))")
-        }
+        let entity = try RegisterSession.entity(identifier, in: lookup)
         let tags = try lookup.fields(of: entity, field: field, withHistory: history)
         let identifiers = entity.identifiers.map { ["scheme": $0.scheme, "value": Redaction.maskingHenkilotunnus(in: $0.value)] }
         if output.json {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LahdeConnectors
+import LahdeCore
 import LahdePostgres
 import LahdeStore
 
@@ -11,6 +12,14 @@ enum RegisterSession {
         let connection = try DatabaseTarget.fromEnvironment().connect()
         try Migrator(connection: connection).migrate()
         return connection
+    }
+
+    /// The entity an operator named, or a failure with exit status 1 that never repeats a full henkilötunnus.
+    static func entity(_ identifier: String, in lookup: ProvenanceLookup) throws -> ProvenanceLookup.Entity {
+        guard let entity = try lookup.entity(for: identifier) else {
+            throw CommandFailure(.usageOrNotFound, "nothing in the register is known by \(Redaction.maskingHenkilotunnus(in: identifier))")
+        }
+        return entity
     }
 
     /// The key of the erased people's identifier hashes (see ``SuppressionKey``), kept beside the

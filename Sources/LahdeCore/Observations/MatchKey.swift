@@ -27,7 +27,7 @@ public struct MatchKey: Sendable, Hashable {
         case .yTunnus: return MatchKey(scheme: scheme, value: try YTunnus.parse(text).value)
         case .gsrn: return MatchKey(scheme: scheme, value: try GSRN.parse(text).value)
         case .customerNumber, .datahubParty:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmingWhitespace()
             guard !trimmed.isEmpty else { throw IdentifierError(.customerNumber, .empty) }
             guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), trimmed.utf8.count <= 64 else {
                 throw IdentifierError(.customerNumber, .invalidCharacter(position: 1, expected: .printable))
@@ -42,15 +42,4 @@ extension MatchKey: CustomStringConvertible {
     public var description: String {
         "\(scheme.rawValue) \(Redaction.maskingHenkilotunnus(in: value))"
     }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Whitespace) -> String {
-        var scalars = Substring(self)
-        while scalars.first?.isWhitespace == true { scalars.removeFirst() }
-        while scalars.last?.isWhitespace == true { scalars.removeLast() }
-        return String(scalars)
-    }
-
-    fileprivate enum Whitespace { case whitespaces }
 }
