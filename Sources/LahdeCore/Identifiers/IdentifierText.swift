@@ -11,21 +11,30 @@
 /// match what the user typed after trimming.
 struct IdentifierText {
     let scalars: [Unicode.Scalar]
+    /// The input itself when trimming and uppercasing changed nothing — the usual case in bulk feeds — so
+    /// `string` need not rebuild it scalar by scalar (that rebuild was over a third of a CSV import's
+    /// parsing time).
+    private let unchanged: String?
 
     init(_ text: String) {
         var scalars = Array(text.unicodeScalars)
+        let originalCount = scalars.count
         while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
         let leading = scalars.prefix { $0.properties.isWhitespace }.count
         scalars.removeFirst(leading)
+        var changed = scalars.count != originalCount
         self.scalars = scalars.map { scalar in
             guard scalar >= "a", scalar <= "z", let upper = Unicode.Scalar(scalar.value - 0x20) else { return scalar }
+            changed = true
             return upper
         }
+        self.unchanged = changed ? nil : text
     }
 
     var count: Int { scalars.count }
 
     var string: String {
+        if let unchanged { return unchanged }
         var result = ""
         result.unicodeScalars.append(contentsOf: scalars)
         return result
