@@ -5,7 +5,7 @@ import LahdePostgres
 import LahdeStore
 import Logging
 
-/// `lahde-bench [PERSONS]`: the load benchmark of docs/BENCHMARKS.md.
+/// `lahde-bench [PERSONS]`: the load benchmark of BENCHMARKS.md (`lahde-bench parsers [MB]`: the parsers).
 ///
 /// In one run, against one server: a `psql \copy` of the same rows into a bare UNLOGGED table (the
 /// baseline), the initial load of PERSONS synthetic persons into an empty register, an update in which
@@ -20,8 +20,10 @@ struct Benchmark {
             handler.logLevel = level
             return handler
         }
-        let arguments = CommandLine.arguments.dropFirst()
-        let persons = arguments.first.flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } ?? 1_000_000
+        var arguments = CommandLine.arguments.dropFirst()
+        let parsersOnly = arguments.first == "parsers"
+        if parsersOnly { arguments = arguments.dropFirst() }
+        let persons = arguments.first.flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } ?? (parsersOnly ? 100 : 1_000_000)
         let json = arguments.contains("--json")
         let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lahde-bench-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -32,6 +34,12 @@ struct Benchmark {
         let connection = try PostgresConnection(conninfo: conninfo)
         try connection.execute(script: "DROP SCHEMA IF EXISTS lahde CASCADE; DROP SCHEMA IF EXISTS register CASCADE; DROP TABLE IF EXISTS lahde_schema_migration")
         try Migrator(connection: connection).migrate()
+        if parsersOnly {
+            let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
+            try ParserBenchmark.run(megabytes: persons, work: work, connectors: connectors, catalogue: FieldCatalogue.load(from: connection))
+            return
+        }
 
         log("generating \(persons) synthetic persons …")
         let synthetic = SyntheticRegister(count: persons, seed: 2026)

@@ -68,6 +68,35 @@ struct SyntheticRegister {
         }
     }
 
+    /// A customer-system export (`connectors/customer-system.json` layout) of about `approximateBytes`,
+    /// for the parser benchmark. Returns the number of rows.
+    func writeCustomerExport(to path: String, approximateBytes: Int) throws -> Int {
+        let header = "Asiakasnumero;Asiakastyyppi;Henkilötunnus;Y-tunnus;Etunimet;Sukunimi;Yrityksen nimi;Asiointikieli;Katuosoite;"
+            + "Postinumero;Postitoimipaikka;Laskutusosoite;Laskutuksen postinumero;Laskutuksen postitoimipaikka;Puhelin;Sähköposti;"
+            + "Suoramarkkinointilupa;Suoramarkkinointikielto;Puhelinmarkkinointikielto;Muutettu"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var buffer = header + "\r\n"
+        var written = 0
+        var rows = 0
+        while written + buffer.utf8.count < approximateBytes {
+            let p = person(rows)
+            // Every twelfth street is quoted with a delimiter inside, as real exports have.
+            let street = rows % 12 == 0 ? "\"\(p.street); porras B\"" : p.street
+            buffer += [p.customerNumber, "H", p.henkilotunnus, "", p.firstNames, p.lastName, "", "FI", street, p.postalCode, p.city,
+                "", "", "", p.phone, p.email, rows % 3 == 0 ? "E" : "K", "", "", "12.11.2025"].joined(separator: ";") + "\r\n"
+            rows += 1
+            if buffer.utf8.count > 1 << 20 {
+                written += buffer.utf8.count
+                try handle.write(contentsOf: Data(buffer.utf8))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try handle.write(contentsOf: Data(buffer.utf8))
+        return rows
+    }
+
     /// The same persons as CSV, for the `psql \copy` baseline.
     func writeBaselineCSV(to path: String) throws {
         try write(to: path, range: 0..<count) { index in
