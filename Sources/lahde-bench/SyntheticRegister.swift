@@ -74,7 +74,7 @@ struct SyntheticRegister {
         let header = "Asiakasnumero;Asiakastyyppi;Henkilötunnus;Y-tunnus;Etunimet;Sukunimi;Yrityksen nimi;Asiointikieli;Katuosoite;"
             + "Postinumero;Postitoimipaikka;Laskutusosoite;Laskutuksen postinumero;Laskutuksen postitoimipaikka;Puhelin;Sähköposti;"
             + "Suoramarkkinointilupa;Suoramarkkinointikielto;Puhelinmarkkinointikielto;Muutettu"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = header + "\r\n"
@@ -106,7 +106,7 @@ struct SyntheticRegister {
     }
 
     private func write(to path: String, range: Range<Int>, line: (Int) -> String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer = ""

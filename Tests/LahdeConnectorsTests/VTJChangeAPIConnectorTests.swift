@@ -14,7 +14,7 @@ struct VTJChangeAPIConnectorTests {
         let folder = try TemporaryFolder.make(prefix: "lahde-vtj-api")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("page.json").path
-        FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(json.utf8))
         return try read(path)
     }
 

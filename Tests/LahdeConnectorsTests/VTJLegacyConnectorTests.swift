@@ -40,7 +40,7 @@ enum VTJSamples {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("test.MTT").path
         let bytes = (lines.joined(separator: "\r\n") + "\r\n").unicodeScalars.map { UInt8($0.value) }
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return try vtjItems(path) { try VTJLegacyConnector().read($0, emit: $1) }
     }
 
