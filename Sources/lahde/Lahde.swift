@@ -12,15 +12,16 @@ struct Lahde: ParsableCommand {
         commandName: "lahde",
         abstract: "Lähde keeps a Finnish energy company's customer register, and where every value in it came from.",
         discussion: """
-            With no LAHDE_DATABASE_URL (or LAHDE_DATABASE_URL_FILE) set, lahde runs its own PostgreSQL in
+            With no LAHDE_DATABASE_URL (or LAHDE_DATABASE_URL_FILE) set, lahde runs its own PostgreSQL in \
             LAHDE_HOME (default ./.lahde), reached only through a unix socket there.
 
-            Exit status: 0 success; 1 bad usage or not found; 2 some input failed; 3 database unavailable;
-            4 another job holds the lock.
+            Exit status: 0 success; 1 bad usage or not found; 2 some input failed; 3 database unavailable; \
+            4 another import holds the register's merge lock.
 
             Examples:
+              lahde import --connector customer-system customers.csv
+              lahde provenance 100001 --history
               lahde db status
-              lahde check-id 010594Y9032 0245437-2
             """,
         version: LahdeVersion.string,
         subcommands: [ImportCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
