@@ -1,3 +1,4 @@
+import LahdeCore
 import LahdePostgres
 
 /// Read access to the batch ledger and the quarantine, for operators.
@@ -62,23 +63,7 @@ public struct Ledger {
             QuarantinedInput(
                 id: row.int("quarantine_id") ?? 0, batch: row.int("batch_id") ?? 0, connector: row["connector"] ?? "",
                 file: row["file_name"] ?? "", locator: row["locator"] ?? "", reason: row["reason"] ?? "",
-                raw: Self.bytes(fromHex: row["raw"] ?? ""), createdAt: row["created_at"] ?? "")
+                raw: Hex.decode(row["raw"] ?? "") ?? [], createdAt: row["created_at"] ?? "")
         }
-    }
-
-    private static func bytes(fromHex hex: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8?
-        for character in hex.utf8 {
-            let value = character >= 0x61 ? character - 0x61 + 10 : character - 0x30
-            if let pending = high {
-                bytes.append(pending << 4 | value)
-                high = nil
-            } else {
-                high = value
-            }
-        }
-        return bytes
     }
 }

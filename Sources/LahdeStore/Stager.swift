@@ -141,14 +141,7 @@ struct Stager {
 
     /// bytea in hex input form (`\x…`); COPY's own escaping doubles the backslash on the way.
     static func byteaText(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        out.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        "\\x" + Hex.encode(bytes)
     }
 
     static func timestamp(_ date: Date) -> String {

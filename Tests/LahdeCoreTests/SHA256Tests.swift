@@ -41,3 +41,21 @@ struct HMACSHA256Tests {
             == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
     }
 }
+
+@Suite("Hex")
+struct HexTests {
+    @Test("encode is lowercase; decode accepts either case and refuses odd lengths and non-hex")
+    func roundTrip() {
+        let bytes: [UInt8] = [0x00, 0x0f, 0xa5, 0xff]
+        #expect(Hex.encode(bytes) == "000fa5ff")
+        #expect(Hex.decode("000FA5ff") == bytes)
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+    }
+
+    @Test("the digest bytes are the hex digest decoded")
+    func digestBytes() {
+        let message = Array("abc".utf8)
+        #expect(Hex.encode(SHA256.digest(of: message)) == SHA256.hex(of: message))
+    }
+}

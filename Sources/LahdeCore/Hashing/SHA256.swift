@@ -41,8 +41,8 @@ public struct SHA256: Sendable {
         array.withUnsafeBytes { update($0) }
     }
 
-    /// The digest as 64 lowercase hex characters.
-    public mutating func finalizeHex() -> String {
+    /// The 32-byte digest. Ends the hash: feed nothing more after it.
+    public mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
         var tail: [UInt8] = [0x80]
         let used = Int(totalBytes % 64)
@@ -52,21 +52,28 @@ public struct SHA256: Sendable {
         let savedTotal = totalBytes
         tail.withUnsafeBytes { update($0) }
         totalBytes = savedTotal
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for word in words {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(hexDigits[Int((word >> UInt32(shift)) & 0xF)]) }
+        var digest: [UInt8] = []
+        digest.reserveCapacity(32)
+        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
+            for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return digest
+    }
+
+    /// The digest as 64 lowercase hex characters.
+    public mutating func finalizeHex() -> String {
+        Hex.encode(finalize())
     }
 
     /// One-shot convenience.
     public static func hex(of bytes: [UInt8]) -> String {
+        Hex.encode(digest(of: bytes))
+    }
+
+    public static func digest(of bytes: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
         bytes.withUnsafeBytes { hasher.update($0) }
-        return hasher.finalizeHex()
+        return hasher.finalize()
     }
 
     private static let k: [UInt32] = [
