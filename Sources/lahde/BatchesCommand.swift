@@ -24,10 +24,7 @@ struct BatchesCommand: ParsableCommand {
                 OutputOptions.printJSON([
                     "batch": batch.id, "connector": batch.connector, "file": batch.file, "sha256": batch.sha256, "status": batch.status,
                     "started_at": batch.startedAt, "finished_at": batch.finishedAt as Any, "error": batch.error as Any,
-                    "counts": [
-                        "read": batch.counts.read, "applied": batch.counts.applied, "unchanged": batch.counts.unchanged,
-                        "superseded": batch.counts.superseded, "quarantined": batch.counts.quarantined, "suppressed": batch.counts.suppressed,
-                    ],
+                    "counts": batch.counts.jsonObject,
                 ])
             }
             return

@@ -85,11 +85,7 @@ struct ImportCommand: ParsableCommand {
         if output.json {
             var object: [String: Any] = [
                 "file": path, "sha256": report.sha256, "batch": report.batch as Any, "status": report.status.rawValue,
-                "counts": [
-                    "read": report.counts.read, "applied": report.counts.applied, "unchanged": report.counts.unchanged,
-                    "superseded": report.counts.superseded, "quarantined": report.counts.quarantined,
-                    "suppressed": report.counts.suppressed,
-                ],
+                "counts": report.counts.jsonObject,
                 "fields": [
                     "observed": report.fields.observed, "applied": report.fields.applied, "confirmed": report.fields.confirmed,
                     "unchanged": report.fields.unchanged, "superseded": report.fields.superseded, "protected": report.fields.protected,
