@@ -23,16 +23,8 @@ enum Windows1252 {
     static func firstUndefinedOffset(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int? {
         var index = 0
         while index < count {
-            if index + 8 <= count {
-                let highBits =
-                    UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
-                    & 0x8080_8080_8080_8080
-                if highBits == 0 {
-                    index += 8
-                    continue
-                }
-                index += highBits.trailingZeroBitCount / 8  // straight to the first non-ASCII byte
-            }
+            index = ASCIIRun.skip(bytes, from: index, count: count)
+            guard index < count else { break }
             if isUndefined(bytes[index]) { return index }
             index += 1
         }
