@@ -40,18 +40,14 @@ struct ExportCommand: ParsableCommand {
                 "entity": ["kind": entity.kind.rawValue, "id": entity.id],
                 "identifiers": entity.identifiers.map { ["scheme": $0.scheme, "value": $0.value] },
                 "fields": tags.map { tag -> [String: Any] in
-                    [
-                        "field": tag.current.field, "value": tag.current.value as Any, "source": tag.current.source,
-                        "file": tag.current.file, "sha256": tag.current.sha256, "locator": tag.current.locator,
-                        "valid_from": tag.current.validFrom, "received_at": tag.current.receivedAt, "rule": tag.current.rule,
-                        "history": tag.history.map { change -> [String: Any] in
-                            [
-                                "old_value": change.oldValue as Any, "value": change.value as Any, "source": change.source,
-                                "file": change.file, "sha256": change.sha256, "locator": change.locator,
-                                "valid_from": change.validFrom, "received_at": change.receivedAt, "rule": change.rule,
-                            ]
-                        },
-                    ]
+                    var object = tag.current.tagJSON
+                    object["field"] = tag.current.field
+                    object["history"] = tag.history.map { change -> [String: Any] in
+                        var earlier = change.tagJSON
+                        earlier["old_value"] = change.oldValue as Any
+                        return earlier
+                    }
+                    return object
                 },
                 "sources": sortedSources,
             ])

@@ -60,11 +60,8 @@ struct ProvenanceCommand: ParsableCommand {
     }
 
     private static func json(_ change: ProvenanceLookup.Change) -> [String: Any] {
-        var object: [String: Any] = [
-            "field": change.field, "value": change.value as Any, "source": change.source, "file": change.file,
-            "sha256": change.sha256, "locator": change.locator, "valid_from": change.validFrom,
-            "received_at": change.receivedAt, "rule": change.rule,
-        ]
+        var object = change.tagJSON
+        object["field"] = change.field
         if let old = change.oldValue { object["old_value"] = old }
         if let losing = change.losing, let data = losing.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data) {
             object["losing"] = parsed
