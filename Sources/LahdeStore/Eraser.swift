@@ -46,10 +46,16 @@ public struct Eraser {
                     "INSERT INTO lahde.suppression (key_hash, erasure_id) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING",
                     key.hash(identifier), erasureID)
             }
+            // Counted field by field through the views (what `lahde provenance` would have shown), removed
+            // from the tables behind them.
             let provenance = try connection.query(
-                "DELETE FROM lahde.provenance WHERE entity_kind = 'party' AND entity_id = $1", entity.id).affectedRows
+                "SELECT count(*) AS n FROM lahde.provenance WHERE entity_kind = 'party' AND entity_id = $1", entity.id
+            ).first?.int("n") ?? 0
             let history = try connection.query(
-                "DELETE FROM lahde.provenance_history WHERE entity_kind = 'party' AND entity_id = $1", entity.id).affectedRows
+                "SELECT count(*) AS n FROM lahde.provenance_history WHERE entity_kind = 'party' AND entity_id = $1", entity.id
+            ).first?.int("n") ?? 0
+            try connection.query("DELETE FROM lahde.field_tag WHERE entity_kind = 'party' AND entity_id = $1", entity.id)
+            try connection.query("DELETE FROM lahde.provenance_change WHERE entity_kind = 'party' AND entity_id = $1", entity.id)
             // Quarantined inputs are found by the person's identity codes: long, unambiguous strings. A
             // customer number alone is too short to search raw bytes by without hitting other people's.
             var quarantined = 0

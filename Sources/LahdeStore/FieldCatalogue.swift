@@ -12,13 +12,23 @@ public struct FieldCatalogue: Sendable {
         public let targetColumn: String
         /// The value of the row's `kind` column (`permanent` for `address.permanent.street`).
         public let targetKind: String?
+        /// The target column's default (SQL from Lähde's own migrations) when the column is NOT NULL: a new
+        /// row that this batch gives no value for this column takes it.
+        public let requiredDefault: String?
     }
 
     public let fields: [String: Field]
 
     public static func load(from connection: PostgresConnection) throws -> FieldCatalogue {
         let rows = try connection.query(
-            "SELECT name, entity_kind, value_type, target_table, target_column, target_kind FROM lahde.field ORDER BY name"
+            """
+            SELECT f.name, f.entity_kind, f.value_type, f.target_table, f.target_column, f.target_kind,
+                   CASE WHEN c.is_nullable = 'NO' THEN c.column_default END AS required_default
+            FROM lahde.field f
+            LEFT JOIN information_schema.columns c
+              ON c.table_schema || '.' || c.table_name = f.target_table AND c.column_name = f.target_column
+            ORDER BY f.name
+            """
         ).rows
         var fields: [String: Field] = [:]
         for row in rows {
@@ -26,7 +36,8 @@ public struct FieldCatalogue: Sendable {
                 let type = row["value_type"].flatMap(FieldValueType.init(rawValue:)), let table = row["target_table"],
                 let column = row["target_column"]
             else { continue }
-            fields[name] = Field(name: name, entityKind: kind, valueType: type, targetTable: table, targetColumn: column, targetKind: row["target_kind"])
+            fields[name] = Field(name: name, entityKind: kind, valueType: type, targetTable: table, targetColumn: column, targetKind: row["target_kind"],
+                requiredDefault: row["required_default"])
         }
         return FieldCatalogue(fields: fields)
     }

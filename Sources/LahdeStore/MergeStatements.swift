@@ -146,36 +146,43 @@ enum MergeStatements {
         ON CONFLICT (scheme, value) DO UPDATE SET active = true WHERE party_identifier.party_id = EXCLUDED.party_id
         """,
         """
-        INSERT INTO lahde.provenance_history
-            (entity_kind, entity_id, field, old_value, new_value, source, trust, batch_id, locator, valid_from, received_at, rule)
-        SELECT 'party', c.entity_id, 'henkilotunnus', c.old_value, c.new_value, x.connector, 0, x.batch_id, c.locator,
-               c.valid_from, x.received_at, 'correction'
+        INSERT INTO lahde.provenance_change
+            (entity_kind, entity_id, batch_id, fields, old_values, new_values, trusts, rules, locators, valid_froms)
+        SELECT 'party', c.entity_id, x.batch_id, ARRAY['henkilotunnus'], ARRAY[c.old_value], ARRAY[c.new_value], ARRAY[0],
+               ARRAY['correction'], ARRAY[c.locator], ARRAY[c.valid_from]
         FROM m_correction c CROSS JOIN m_ctx x
         """,
         """
-        INSERT INTO lahde.provenance AS p (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
-        SELECT 'party', c.entity_id, 'henkilotunnus', c.new_value, x.connector, 0, x.batch_id, c.locator, c.valid_from, x.received_at, 'correction'
+        INSERT INTO lahde.field_tag AS t (entity_kind, entity_id, tags)
+        SELECT 'party', c.entity_id,
+               jsonb_build_object('henkilotunnus', jsonb_build_array(c.new_value, 0, x.batch_id, c.locator, c.valid_from, 'correction'))
         FROM m_correction c CROSS JOIN m_ctx x
-        ON CONFLICT (entity_kind, entity_id, field) DO UPDATE
-        SET value = EXCLUDED.value, source = EXCLUDED.source, batch_id = EXCLUDED.batch_id, locator = EXCLUDED.locator,
-            valid_from = EXCLUDED.valid_from, received_at = EXCLUDED.received_at, rule = EXCLUDED.rule
+        ON CONFLICT (entity_kind, entity_id) DO UPDATE SET tags = t.tags || EXCLUDED.tags
         """,
         "UPDATE m_rec r SET rekeyed = true FROM m_correction c WHERE c.record_no = r.record_no",
     ]
 
-    /// Every observation of a usable record, with its connector's trust for the field; then the best
-    /// candidate per entity and field within the batch (newest validity, then latest in the file).
-    static let candidates = [
-        """
+    /// Every observation of a usable record, with its connector's trust for the field.
+    static let candidates = """
         CREATE TEMP TABLE m_cand ON COMMIT DROP AS
         SELECT r.entity_kind, r.entity_id, o.name AS field, o.value, o.seq, o.locator, r.valid_from, r.record_no, t.rank AS trust
         FROM lahde.stage_item o
         JOIN m_rec r USING (record_no)
         JOIN lahde.source_trust t ON t.connector = (SELECT connector FROM m_ctx) AND t.field = o.name
         WHERE o.item = 'O' AND r.problem IS NULL
-        """,
-        // Entity-fields with more than one candidate in the batch: usually none, so only these are sorted
-        // to find their best candidate, and only their losers are gathered for provenance.
+        """
+
+    /// Whether any entity-field can have more than one candidate in this batch: only when two usable records
+    /// reach one entity, or one record repeats a field (the stager marks those). Usually neither, and then
+    /// every candidate is its field's best without sorting a million rows to find out.
+    static let mayBeContested = """
+        SELECT EXISTS (SELECT 1 FROM m_rec WHERE problem IS NULL GROUP BY entity_kind, entity_id HAVING count(*) > 1)
+            OR EXISTS (SELECT 1 FROM lahde.stage_item WHERE item = 'R' AND name = '\(Stager.repeatsFieldsMark)') AS contested
+        """
+
+    /// With possible contests: the entity-fields with more than one candidate, and the best candidate per
+    /// entity and field (newest validity, then latest in the file); only the contested ones are sorted.
+    static let contested = [
         """
         CREATE TEMP TABLE m_contested ON COMMIT DROP AS
         SELECT entity_kind, entity_id, field FROM m_cand GROUP BY entity_kind, entity_id, field HAVING count(*) > 1
@@ -191,21 +198,45 @@ enum MergeStatements {
                        ORDER BY c.entity_kind, c.entity_id, c.field, c.valid_from DESC, c.seq DESC) contested
         """,
         "ANALYZE m_best",
+        """
+        CREATE TEMP TABLE m_losing ON COMMIT DROP AS
+        SELECT c.entity_kind, c.entity_id, jsonb_object_agg(c.field, c.losing) AS losing
+        FROM (SELECT c.entity_kind, c.entity_id, c.field,
+                     jsonb_agg(jsonb_build_object('value', c.value, 'locator', c.locator, 'valid_from', c.valid_from,
+                                                  'reason', 'superseded-in-batch') ORDER BY c.seq) AS losing
+              FROM m_contested k
+              JOIN m_cand c USING (entity_kind, entity_id, field)
+              JOIN m_best b USING (entity_kind, entity_id, field)
+              WHERE c.seq <> b.seq
+              GROUP BY c.entity_kind, c.entity_id, c.field) c
+        GROUP BY c.entity_kind, c.entity_id
+        """,
+    ]
+
+    /// Without contests every candidate is the best one. The view goes with `m_cand` at commit (ON COMMIT
+    /// DROP cascades) and with the transaction on rollback.
+    static let uncontested = [
+        "CREATE TEMP TABLE m_contested (entity_kind text, entity_id bigint, field text) ON COMMIT DROP",
+        "CREATE TEMP VIEW m_best AS SELECT * FROM m_cand",
+        "ANALYZE m_cand",
+        "CREATE TEMP TABLE m_losing (entity_kind text, entity_id bigint, losing jsonb) ON COMMIT DROP",
     ]
 
     /// The fields this batch writes, so that tables none of them lives in are not visited.
     static let writtenFields = "SELECT DISTINCT field FROM m_decided WHERE rule IN (\(applied))"
 
-    /// The survivorship decision for each best candidate against the register's current value.
+    /// The survivorship decision for each best candidate against the register's current value, whose tag is
+    /// `[value, trust, batch_id, locator, valid_from, rule]` in `lahde.field_tag` (V005).
     static let decide = """
         CREATE TEMP TABLE m_decided ON COMMIT DROP AS
-        SELECT b.*, p.value AS old_value, p.entity_id IS NOT NULL AS had_current,
+        SELECT b.*, p.value AS old_value,
           CASE
             WHEN f.address_field AND prot.party_id IS NOT NULL
                  AND b.trust < coalesce((SELECT st.rank FROM lahde.source_trust st WHERE st.connector = prot.source AND st.field = b.field), prot.trust)
               THEN 'protected'
-            WHEN p.entity_id IS NULL THEN CASE WHEN b.value IS NULL THEN 'unchanged' ELSE 'first-value' END
-            WHEN f.ban_wins AND p.value = 'true' AND b.value IS DISTINCT FROM 'true' AND p.source <> (SELECT connector FROM m_ctx)
+            WHEN p.tag IS NULL THEN CASE WHEN b.value IS NULL THEN 'unchanged' ELSE 'first-value' END
+            WHEN f.ban_wins AND p.value = 'true' AND b.value IS DISTINCT FROM 'true'
+                 AND (SELECT pb.connector FROM lahde.batch pb WHERE pb.batch_id = p.batch_id) <> (SELECT connector FROM m_ctx)
               THEN 'ban-kept'
             WHEN f.ban_wins AND b.value = 'true' AND p.value IS DISTINCT FROM 'true' THEN 'ban-wins'
             WHEN b.trust < p.trust THEN 'lower-trust'
@@ -218,47 +249,48 @@ enum MergeStatements {
           END AS rule
         FROM m_best b
         JOIN lahde.field f ON f.name = b.field
-        LEFT JOIN lahde.provenance p ON p.entity_kind = b.entity_kind AND p.entity_id = b.entity_id AND p.field = b.field
-        LEFT JOIN (SELECT pr.party_id, pv.source, pv.trust
+        LEFT JOIN lahde.field_tag t ON t.entity_kind = b.entity_kind AND t.entity_id = b.entity_id
+        CROSS JOIN LATERAL (
+            SELECT tag, tag ->> 0 AS value, (tag ->> 1)::integer AS trust, (tag ->> 2)::bigint AS batch_id,
+                   (tag ->> 4)::timestamptz AS valid_from
+            FROM (SELECT t.tags -> b.field AS tag) current) p
+        LEFT JOIN (SELECT pr.party_id, pb.connector AS source, (pt.tags -> 'turvakielto' ->> 1)::integer AS trust
                    FROM register.protection pr
-                   JOIN lahde.provenance pv ON pv.entity_kind = 'party' AND pv.entity_id = pr.party_id AND pv.field = 'turvakielto'
+                   JOIN lahde.field_tag pt ON pt.entity_kind = 'party' AND pt.entity_id = pr.party_id
+                   JOIN lahde.batch pb ON pb.batch_id = (pt.tags -> 'turvakielto' ->> 2)::bigint
                    WHERE pr.kind = 'turvakielto' AND pr.active AND (pr.ends_on IS NULL OR pr.ends_on >= current_date)) prot
           ON b.entity_kind = 'party' AND prot.party_id = b.entity_id
         """
 
-    /// Provenance: the current tag of every written value, and a history row with the batch's losing candidates.
+    /// Provenance of every written value: a history row per entity with the batch's losing candidates, and
+    /// the entity's current tags merged with the new ones (`||` replaces the changed fields' tags only).
     static let provenance = [
         """
-        INSERT INTO lahde.provenance_history
-            (entity_kind, entity_id, field, old_value, new_value, source, trust, batch_id, locator, valid_from, received_at, rule, losing)
-        SELECT d.entity_kind, d.entity_id, d.field, d.old_value, d.value, x.connector, d.trust, x.batch_id, d.locator,
-               d.valid_from, x.received_at, d.rule, l.losing
+        INSERT INTO lahde.provenance_change
+            (entity_kind, entity_id, batch_id, fields, old_values, new_values, trusts, rules, locators, valid_froms, losing)
+        SELECT d.entity_kind, d.entity_id, x.batch_id, array_agg(d.field), array_agg(d.old_value), array_agg(d.value),
+               array_agg(d.trust), array_agg(d.rule), array_agg(d.locator), array_agg(d.valid_from), l.losing
         FROM m_decided d CROSS JOIN m_ctx x
-        LEFT JOIN (SELECT c.entity_kind, c.entity_id, c.field,
-                          jsonb_agg(jsonb_build_object('value', c.value, 'locator', c.locator, 'valid_from', c.valid_from,
-                                                       'reason', 'superseded-in-batch') ORDER BY c.seq) AS losing
-                   FROM m_contested k
-                   JOIN m_cand c USING (entity_kind, entity_id, field)
-                   JOIN m_best b USING (entity_kind, entity_id, field)
-                   WHERE c.seq <> b.seq
-                   GROUP BY c.entity_kind, c.entity_id, c.field) l USING (entity_kind, entity_id, field)
+        LEFT JOIN m_losing l USING (entity_kind, entity_id)
         WHERE d.rule IN (\(written))
-        """,
-        // Existing tags are updated through a join and new ones inserted, rather than one INSERT … ON
-        // CONFLICT whose per-row speculative insertion was the merge's slowest step (BENCHMARKS.md).
-        """
-        UPDATE lahde.provenance p
-        SET value = d.value, source = x.connector, trust = d.trust, batch_id = x.batch_id, locator = d.locator,
-            valid_from = d.valid_from, received_at = x.received_at, rule = d.rule
-        FROM m_decided d CROSS JOIN m_ctx x
-        WHERE d.had_current AND d.rule IN (\(written))
-          AND p.entity_kind = d.entity_kind AND p.entity_id = d.entity_id AND p.field = d.field
+        GROUP BY d.entity_kind, d.entity_id, x.batch_id, l.losing
         """,
         """
-        INSERT INTO lahde.provenance (entity_kind, entity_id, field, value, source, trust, batch_id, locator, valid_from, received_at, rule)
-        SELECT d.entity_kind, d.entity_id, d.field, d.value, x.connector, d.trust, x.batch_id, d.locator, d.valid_from, x.received_at, d.rule
+        CREATE TEMP TABLE m_tags ON COMMIT DROP AS
+        SELECT d.entity_kind, d.entity_id,
+               jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, x.batch_id, d.locator, d.valid_from, d.rule)) AS tags
         FROM m_decided d CROSS JOIN m_ctx x
-        WHERE NOT d.had_current AND d.rule IN (\(written))
+        WHERE d.rule IN (\(written))
+        GROUP BY d.entity_kind, d.entity_id
+        """,
+        """
+        UPDATE lahde.field_tag t SET tags = t.tags || n.tags
+        FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
+        """,
+        """
+        INSERT INTO lahde.field_tag (entity_kind, entity_id, tags)
+        SELECT n.entity_kind, n.entity_id, n.tags FROM m_tags n
+        WHERE NOT EXISTS (SELECT 1 FROM lahde.field_tag t WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id)
         """,
     ]
 

@@ -114,7 +114,9 @@ public final class RegisterLoader {
         }
         for statement in MergeStatements.finishResolution { try timed(statement) }
         for statement in MergeStatements.corrections { try timed(statement) }
-        for statement in MergeStatements.candidates { try timed(statement) }
+        try timed(MergeStatements.candidates)
+        let contested = try connection.query(MergeStatements.mayBeContested).first?["contested"] != "f"
+        for statement in contested ? MergeStatements.contested : MergeStatements.uncontested { try timed(statement) }
         try timed(MergeStatements.decide)
         let written = Set(try connection.query(MergeStatements.writtenFields).rows.compactMap { $0["field"] })
         for statement in TypedTableWrites.statements(for: catalogue, written: written) { try timed(statement) }

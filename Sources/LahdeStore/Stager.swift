@@ -50,7 +50,7 @@ struct Stager {
             writer.field(recordNumber)
             writer.field(nil as String?)
             writer.field(record.entityKind.rawValue)
-            writer.field(nil as String?)
+            writer.field(Self.repeatsFields(record) ? Self.repeatsFieldsMark : nil)
             writer.field(nil as String?)
             writer.field(nil as Int?)
             writer.field(record.validFrom.map(Self.timestamp))
@@ -101,6 +101,23 @@ struct Stager {
                 try writer.endRow()
             }
         }
+    }
+
+    /// Marks (in an `R` item's `name`) a record that observes one field more than once, so that the merge
+    /// knows to pick the best of them.
+    static let repeatsFieldsMark = "repeats-fields"
+
+    private static func repeatsFields(_ record: ObservedRecord) -> Bool {
+        let observations = record.observations
+        guard observations.count > 1 else { return false }
+        if observations.count <= 16 {
+            for i in 1..<observations.count {
+                for j in 0..<i where observations[i].field == observations[j].field { return true }
+            }
+            return false
+        }
+        var seen = Set<String>()
+        return observations.contains { !seen.insert($0.field).inserted }
     }
 
     /// The pseudo-field by which a population-register feed corrects a henkilötunnus: the record is keyed by

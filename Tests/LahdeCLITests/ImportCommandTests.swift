@@ -132,7 +132,7 @@ struct ImportCommandTests {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<4 {
             // Wipe the register between rounds so each round starts from nothing.
-            try db.execute(script: "TRUNCATE register.party, lahde.batch, lahde.provenance, lahde.provenance_history CASCADE")
+            try db.execute(script: "TRUNCATE register.party, lahde.batch, lahde.field_tag, lahde.provenance_change CASCADE")
             let delay = UInt32.random(in: 100_000...1_500_000, using: &generator)
             let process = try ChildProcess.spawnInBackground([lahde.path, "import", "--connector", "customer-system-jsonl", feed.path], environment: env)
             usleep(delay)
