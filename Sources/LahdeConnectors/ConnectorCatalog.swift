@@ -18,6 +18,12 @@ public struct ConnectorCatalog: Sendable {
         return ConnectorCatalog(folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors"))
     }
 
+    /// The names of every definition in the folder (`NAME.json`), sorted.
+    public func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
     /// Loads `NAME.json`, checking it against the field catalogue.
     public func definition(named name: String, catalogue: FieldCatalogue) throws -> ConnectorDefinition {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {

@@ -49,9 +49,11 @@ public struct ConnectorDefinition: Sendable, Decodable {
     public var trust: Trust
     /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
     public var schedule: String?
+    /// Which files of a folder `lahde replay` reads with this connector.
+    public var replay: ReplaySelection?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched
+        case name, description, source, format, trust, schedule, unmatched, replay
         case createsEntities = "creates_entities"
     }
 

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
+import LahdeConnectors
 import LahdeStore
 
-/// `lahde quarantine list|show`: what could not be loaded, where it was and why, with its exact bytes.
+/// `lahde quarantine list|show|retry`: what could not be loaded, where it was and why, with its exact bytes.
 struct QuarantineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quarantine",
         abstract: "Inspect quarantined input records.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, Retry.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined records (reason and place; no raw bytes).")
