@@ -24,6 +24,8 @@ public struct Ledger {
         public let reason: String
         public let raw: [UInt8]
         public let createdAt: String
+        /// The retry batch that loaded this record after its definition was fixed; nil while unresolved.
+        public let resolvedBy: Int?
     }
 
     private let connection: PostgresConnection
@@ -54,7 +56,7 @@ public struct Ledger {
         try connection.query(
             """
             SELECT q.quarantine_id, q.batch_id, b.connector, b.file_name, q.locator, q.reason, encode(q.raw, 'hex') AS raw,
-                   to_json(q.created_at) #>> '{}' AS created_at
+                   to_json(q.created_at) #>> '{}' AS created_at, q.resolved_by
             FROM lahde.quarantine q JOIN lahde.batch b USING (batch_id)
             WHERE ($1::bigint IS NULL OR q.batch_id = $1) AND ($2::bigint IS NULL OR q.quarantine_id = $2)
             ORDER BY q.quarantine_id LIMIT $3
@@ -63,7 +65,8 @@ public struct Ledger {
             QuarantinedInput(
                 id: row.int("quarantine_id") ?? 0, batch: row.int("batch_id") ?? 0, connector: row["connector"] ?? "",
                 file: row["file_name"] ?? "", locator: row["locator"] ?? "", reason: row["reason"] ?? "",
-                raw: Hex.decode(row["raw"] ?? "") ?? [], createdAt: row["created_at"] ?? "")
+                raw: Hex.decode(row["raw"] ?? "") ?? [], createdAt: row["created_at"] ?? "",
+                resolvedBy: row.int("resolved_by"))
         }
     }
 }
