@@ -19,8 +19,9 @@ struct ReplayCommand: ParsableCommand {
             already-loaded, so replaying a folder twice changes nothing.
 
             --fresh builds a new embedded database in --home (default LAHDE_HOME or ./.lahde), which must not \
-            hold one yet, and replays into it; LAHDE_DATABASE_URL is not used. The server is left running; \
-            later commands reach it with LAHDE_HOME set to that folder.
+            hold one yet, and replays into it. The configured register's erasures (and its suppression key) are \
+            carried into the new one first, so erased people stay out of the rebuilt register. The server is \
+            left running; later commands reach it with LAHDE_HOME set to that folder.
 
             Exit status 0 when every file loaded, 2 when any failed (the others still loaded), 1 when the \
             folder or the definitions cannot be used.
@@ -51,6 +52,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let (connection, databaseName) = try openDatabase()
         try Migrator(connection: connection).migrate()
+        let carried = fresh ? try carryErasures(into: connection) : 0
         let catalogue = try FieldCatalogue.load(from: connection)
         let catalog = ConnectorCatalog.fromEnvironment()
         var definitions: [String: ConnectorDefinition] = [:]
@@ -87,13 +89,14 @@ struct ReplayCommand: ParsableCommand {
         let failed = statuses[BatchReport.Status.failed.rawValue] ?? 0
         if output.json {
             OutputOptions.printJSON([
-                "folder": folder, "database": databaseName, "files": files, "skipped": plan.unmatched,
+                "folder": folder, "database": databaseName, "files": files, "skipped": plan.unmatched, "erasures_carried": carried,
                 "totals": [
                     "files": plan.entries.count, "loaded": statuses["loaded"] ?? 0, "already_loaded": statuses["already-loaded"] ?? 0,
                     "failed": failed, "skipped": plan.unmatched.count, "counts": totals.jsonObject,
                 ] as [String: Any],
             ])
         } else {
+            if carried > 0 { print("carried \(carried) erasures into the new database: their people stay suppressed") }
             for skipped in plan.unmatched { print("- \(skipped): no connector's replay.files matches; skipped") }
             print(
                 "\(plan.entries.count) files into \(databaseName): \(statuses["loaded"] ?? 0) loaded, "
@@ -110,13 +113,59 @@ struct ReplayCommand: ParsableCommand {
             let target = try DatabaseTarget.fromEnvironment()
             return (try target.connect(), target.displayName)
         }
-        let folder = home.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedPostgres.defaultHome()
+        let folder = freshHome
         let server = EmbeddedPostgres(home: folder)
         guard server.state() == .notInitialised else {
             throw CommandFailure(.usageOrNotFound, "\(folder.path) already holds a database; --fresh needs a new folder (--home)")
         }
         let target = DatabaseTarget.embedded(server)
         return (try target.connect(), target.displayName)
+    }
+
+    /// The new home: `--home`, else `LAHDE_HOME` (or `./.lahde`).
+    private var freshHome: URL {
+        (home.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? EmbeddedPostgres.defaultHome()).standardizedFileURL
+    }
+
+    /// With `--fresh`: copies the configured register's erasure audit and suppression hashes into the new
+    /// database before anything is replayed, so that a rebuilt register never brings an erased person
+    /// back; the suppression key is copied beside the new database unless `LAHDE_SUPPRESSION_KEY_FILE`
+    /// names it. Nothing to copy when the configured register is the new folder or does not exist yet.
+    private func carryErasures(into connection: PostgresConnection) throws -> Int {
+        let source = try DatabaseTarget.fromEnvironment()
+        if case .embedded(let server) = source, server.home.standardizedFileURL == freshHome || server.state() == .notInitialised {
+            return 0
+        }
+        let from = try source.connect()
+        let erasures = try from.query(
+            "SELECT erasure_id, to_json(erased_at) #>> '{}' AS erased_at, reason, entity_kind, removed::text AS removed FROM lahde.erasure ORDER BY erasure_id"
+        ).rows
+        guard !erasures.isEmpty else { return 0 }
+        let suppressions = try from.query("SELECT key_hash, erasure_id FROM lahde.suppression ORDER BY key_hash").rows
+        try connection.transaction {
+            for row in erasures {
+                try connection.query(
+                    """
+                    INSERT INTO lahde.erasure (erasure_id, erased_at, reason, entity_kind, removed) OVERRIDING SYSTEM VALUE
+                    VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb)
+                    """, row.int("erasure_id"), row["erased_at"], row["reason"], row["entity_kind"], row["removed"])
+            }
+            for row in suppressions {
+                try connection.query("INSERT INTO lahde.suppression (key_hash, erasure_id) VALUES ($1, $2)", row["key_hash"], row.int("erasure_id"))
+            }
+            try connection.query("SELECT setval(pg_get_serial_sequence('lahde.erasure', 'erasure_id'), (SELECT max(erasure_id) FROM lahde.erasure))")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        if (environment["LAHDE_SUPPRESSION_KEY_FILE"] ?? "").isEmpty {
+            let oldKey = SuppressionKey.path(environment: environment, home: EmbeddedPostgres.defaultHome())
+            let newKey = freshHome.appendingPathComponent("suppression.key").path
+            if let bytes = FileManager.default.contents(atPath: oldKey), !FileManager.default.fileExists(atPath: newKey) {
+                guard FileManager.default.createFile(atPath: newKey, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+                    throw CommandFailure(.usageOrNotFound, "cannot copy the suppression key to \(newKey)")
+                }
+            }
+        }
+        return erasures.count
     }
 
     private static func line(_ order: Int, _ entry: ReplayPlan.Entry, _ report: BatchReport) -> String {

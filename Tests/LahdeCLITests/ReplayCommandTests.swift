@@ -31,10 +31,9 @@ struct ReplayCommandTests {
         let home = try TemporaryFolder.make(prefix: "lahde-replay-fresh").appendingPathComponent("home")
         let server = EmbeddedPostgres(home: home)
         defer { _ = try? server.stop() }
-        let fresh = try lahde.run(
-            ["replay", "--fresh", "--home", home.path, "--json", Self.samples.path],
-            environment: ["LAHDE_CONNECTORS": envA["LAHDE_CONNECTORS"]!])
+        let fresh = try lahde.run(["replay", "--fresh", "--home", home.path, "--json", Self.samples.path], environment: envA)
         #expect(fresh.status == 0, "\(fresh.errorOutput)")
+        #expect(try ImportCommandTests().jsonLines(fresh.output).first?["erasures_carried"] as? Int == 0)
 
         let connectionA = try databaseA.connect()
         let connectionB = try PostgresConnection(conninfo: server.conninfo)
@@ -61,6 +60,33 @@ struct ReplayCommandTests {
         #expect(secondFiles.count == 17)
         #expect(secondFiles.allSatisfy { $0["status"] as? String == "already-loaded" })
         #expect(try Self.dump(connectionA) == dumpA)
+    }
+
+    @Test("a fresh replay carries the configured register's erasures: an erased person stays out of the rebuilt register")
+    func freshReplayKeepsErasures() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let keyFolder = try TemporaryFolder.make(prefix: "lahde-replay-key")
+        var env = ImportCommandTests().environment(database)
+        env["LAHDE_HOME"] = keyFolder.path  // the configured register's key lives here (suppression.key)
+        let observations = Self.samples.appendingPathComponent("observations").path
+        #expect(try lahde.run(["replay", observations], environment: env).status == 0)
+        let erase = try lahde.run(["erase", "100001", "--reason", "request 2026-114"], environment: env)
+        #expect(erase.status == 0, "\(erase.errorOutput)")
+
+        let home = try TemporaryFolder.make(prefix: "lahde-replay-fresh").appendingPathComponent("home")
+        let server = EmbeddedPostgres(home: home)
+        defer { _ = try? server.stop() }
+        let fresh = try lahde.run(["replay", "--fresh", "--home", home.path, "--json", observations], environment: env)
+        #expect(fresh.status == 0, "\(fresh.errorOutput)")
+        let summary = try #require(try ImportCommandTests().jsonLines(fresh.output).first)
+        #expect(summary["erasures_carried"] as? Int == 1)
+        let totals = try #require((summary["totals"] as? [String: Any])?["counts"] as? [String: Int])
+        #expect(totals["suppressed"] ?? 0 >= 1)
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("suppression.key").path))
+        // The rebuilt register, used on its own, knows nobody by that customer number.
+        let rebuilt = ["LAHDE_HOME": home.path, "LAHDE_CONNECTORS": env["LAHDE_CONNECTORS"]!]
+        #expect(try lahde.run(["provenance", "100001"], environment: rebuilt).status == 1)
+        #expect(try lahde.run(["provenance", "100002"], environment: rebuilt).status == 0)
     }
 
     @Test("a file two connectors claim stops the replay before anything is imported")
