@@ -50,6 +50,9 @@ extension QuarantineCommand {
             } catch let missingKey as SuppressionKeyError {
                 throw CommandFailure(.usageOrNotFound, missingKey.description)
             }
+            if outcomes.isEmpty && !ids.isEmpty {
+                throw CommandFailure(.usageOrNotFound, "no unresolved quarantined record has the id " + ids.map(String.init).joined(separator: ", "))
+            }
             if outcomes.isEmpty && !output.json { print("nothing unresolved to retry") }
             for outcome in outcomes {
                 output.emit(

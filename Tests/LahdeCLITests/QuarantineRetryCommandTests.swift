@@ -90,6 +90,7 @@ struct QuarantineRetryCommandTests {
         let again = try ImportCommandTests().jsonLines(try lahde.run(["quarantine", "retry", "--json", "--batch", String(listed.first?["batch"] as? Int ?? 0)], environment: env).output)
         #expect(again.first?["resolved"] as? [Int] == [])
         #expect(again.first?["still_quarantined"] as? [Int] == [ids[1]])
+        #expect(try lahde.run(["quarantine", "retry", String(ids[0])], environment: env).status == 1)  // resolved already
         let reimport = try ImportCommandTests().jsonLines(try lahde.run(["import", "--connector", "asiakastieto-address", "--json", feed.path], environment: env).output)
         #expect(reimport.first?["status"] as? String == "already-loaded")
     }
