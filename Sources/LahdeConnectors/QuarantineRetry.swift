@@ -125,12 +125,13 @@ public struct QuarantineRetry {
         }
         let folder = try TemporaryFolderForRetry.make()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent(first.file).path
+        let path = folder.appendingPathComponent("retry-input").path
         guard FileManager.default.createFile(atPath: path, contents: Data(content), attributes: [.posixPermissions: 0o600]) else {
             throw InputFileError("cannot write the retry input in \(folder.path)")
         }
         let file = try InputFile(path: path)
         var input = file.batchInput
+        input.fileName = first.file
         input.sha256 = first.sha256  // the bytes are the original file's, line for line
         input.retryOf = first.batch
         input.preamble = first.preamble
