@@ -13,6 +13,8 @@ public struct Ledger {
         public let finishedAt: String?
         public let counts: BatchReport.Counts
         public let error: String?
+        /// For a `lahde quarantine retry` batch: the batch whose quarantined records it re-drove.
+        public let retryOf: Int?
     }
 
     public struct QuarantinedInput: Sendable {
@@ -39,7 +41,7 @@ public struct Ledger {
         try connection.query(
             """
             SELECT batch_id, connector, file_name, sha256, status, to_json(started_at) #>> '{}' AS started_at,
-                   to_json(finished_at) #>> '{}' AS finished_at, read, applied, unchanged, superseded, quarantined, suppressed, error
+                   to_json(finished_at) #>> '{}' AS finished_at, read, applied, unchanged, superseded, quarantined, suppressed, error, retry_of
             FROM lahde.batch WHERE ($2::text IS NULL OR connector = $2)
             ORDER BY batch_id DESC LIMIT $1
             """, limit, connector
@@ -47,7 +49,7 @@ public struct Ledger {
             Batch(
                 id: row.int("batch_id") ?? 0, connector: row["connector"] ?? "", file: row["file_name"] ?? "", sha256: row["sha256"] ?? "",
                 status: row["status"] ?? "", startedAt: row["started_at"] ?? "", finishedAt: row["finished_at"],
-                counts: BatchReport.Counts(row), error: row["error"])
+                counts: BatchReport.Counts(row), error: row["error"], retryOf: row.int("retry_of"))
         }
     }
 

@@ -66,6 +66,9 @@ struct QuarantineRetryCommandTests {
         #expect(outcome["still_quarantined"] as? [Int] == [ids[1]])
         let retryBatch = try #require(outcome["retry_batch"] as? Int)
 
+        let ledger = try ImportCommandTests().jsonLines(try lahde.run(["batches", "--json"], environment: env).output)
+        #expect(ledger.first { $0["batch"] as? Int == retryBatch }?["retry_of"] as? Int == listed.first?["batch"] as? Int)
+
         // The value came from the original file and line.
         let provenance = try #require(try ImportCommandTests().jsonLines(
             try lahde.run(["provenance", "100002", "--field", "address.permanent.street", "--json"], environment: env).output).first)
