@@ -24,6 +24,16 @@ public struct ConnectorCatalog: Sendable {
             .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The `replay` section of `NAME.json` read on its own, without checking the rest of the definition,
+    /// so that `lahde replay` can tell which files a definition it cannot use would have read.
+    public func replaySelection(named name: String) -> ReplaySelection? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name + ".json").path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let replay = object["replay"] as? [String: Any], let files = replay["files"] as? [String]
+        else { return nil }
+        return ReplaySelection(files: files)
+    }
+
     /// Loads `NAME.json`, checking it against the field catalogue.
     public func definition(named name: String, catalogue: FieldCatalogue) throws -> ConnectorDefinition {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {

@@ -26,19 +26,26 @@ public struct ReplayPlan: Sendable {
     public let unmatched: [String]
 
     /// Plans a replay of `folder` with the definitions that have a `replay` section.
+    public init(folder: String, definitions: [ConnectorDefinition]) throws {
+        var selections: [String: ReplaySelection] = [:]
+        for definition in definitions { selections[definition.name] = definition.replay }
+        try self.init(folder: folder, selections: selections)
+    }
+
+    /// Plans a replay of `folder` with each connector's `replay` section, by connector name.
     ///
     /// - Throws: ``ReplayPlanError`` when the folder cannot be read or a file matches two connectors.
-    public init(folder: String, definitions: [ConnectorDefinition]) throws {
+    public init(folder: String, selections: [String: ReplaySelection]) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReplayPlanError(description: "\(folder) is not a folder")
         }
-        let selecting = definitions.filter { $0.replay != nil }.sorted { $0.name < $1.name }
+        let selecting = selections.sorted { $0.key < $1.key }
         var entries: [Entry] = []
         var unmatched: [String] = []
         for relative in try Self.files(under: folder) {
             let name = (relative as NSString).lastPathComponent
-            let matching = selecting.filter { $0.replay?.matches(name) == true }.map(\.name)
+            let matching = selecting.filter { $0.value.matches(name) }.map(\.key)
             let path = (folder as NSString).appendingPathComponent(relative)
             guard let connector = matching.first else {
                 unmatched.append(relative)

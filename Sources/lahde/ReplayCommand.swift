@@ -13,10 +13,11 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Import every feed under a folder, in the feeds' own time order, each with its connector.",
         discussion: """
             A file's connector is the definition whose "replay": {"files": [...]} patterns match its name; a \
-            file no connector claims is listed as skipped, a file two connectors claim stops the replay before \
-            anything is imported. Order: the first date in the file name (2026-03-01 or 20260301), else the \
-            file's modification time; then the file name; then its path. Content already loaded is \
-            already-loaded, so replaying a folder twice changes nothing.
+            file no connector claims is listed as skipped. A file two connectors claim, or a file whose \
+            connector's definition cannot be used, stops the replay before anything is imported. Order: the \
+            first date in the file name (2026-03-01 or 20260301), else the file's modification time; then the \
+            file name; then its path. Content already loaded is already-loaded, so replaying a folder twice \
+            changes nothing.
 
             --fresh builds a new embedded database in --home (default LAHDE_HOME or ./.lahde), which must not \
             hold one yet, and replays into it. The configured register's erasures (and its suppression key) are \
@@ -56,14 +57,31 @@ struct ReplayCommand: ParsableCommand {
         let catalogue = try FieldCatalogue.load(from: connection)
         let catalog = ConnectorCatalog.fromEnvironment()
         var definitions: [String: ConnectorDefinition] = [:]
+        var unusable: [String: DefinitionError] = [:]
+        var selections: [String: ReplaySelection] = [:]
+        for name in catalog.names() {
+            do {
+                let definition = try catalog.definition(named: name, catalogue: catalogue)
+                definitions[name] = definition
+                selections[name] = definition.replay
+            } catch let error as DefinitionError {
+                unusable[name] = error
+                selections[name] = catalog.replaySelection(named: name)
+            }
+        }
         let plan: ReplayPlan
         do {
-            for name in catalog.names() { definitions[name] = try catalog.definition(named: name, catalogue: catalogue) }
-            plan = try ReplayPlan(folder: folder, definitions: Array(definitions.values))
-        } catch let error as DefinitionError {
-            throw CommandFailure(.usageOrNotFound, error.description)
+            plan = try ReplayPlan(folder: folder, selections: selections)
         } catch let error as ReplayPlanError {
             throw CommandFailure(.usageOrNotFound, error.description)
+        }
+        // A definition that cannot be used stops the replay only if one of the files is its to read:
+        // skipping them would build another register than the folder describes.
+        if let entry = plan.entries.first(where: { unusable[$0.connector] != nil }), let error = unusable[entry.connector] {
+            throw CommandFailure(.usageOrNotFound, "\(entry.relativePath) is read by \(entry.connector), whose definition cannot be used: \(error.description)")
+        }
+        for (name, error) in unusable.sorted(by: { $0.key < $1.key }) {
+            FileHandle.standardError.write(Data("lahde: warning: \(name) is not used by this replay: \(error.description)\n".utf8))
         }
         let suppressionKey = try RegisterSession.suppressionKey(create: false)
 

@@ -108,6 +108,30 @@ struct ReplayCommandTests {
         #expect(try database.connect().query("SELECT count(*) AS n FROM lahde.batch").first?.int("n") == 0)
     }
 
+    @Test("a broken definition stops the replay only when one of the files is its to read")
+    func brokenDefinition() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let connectors = try TemporaryFolder.make(prefix: "lahde-replay-connectors")
+        let repositoryConnectors = ImportCommandTests.repository.appendingPathComponent("connectors")
+        for name in ["customer-system-jsonl", "rectification", "datahub"] {
+            try FileManager.default.copyItem(
+                at: repositoryConnectors.appendingPathComponent("\(name).json"), to: connectors.appendingPathComponent("\(name).json"))
+        }
+        let datahub = connectors.appendingPathComponent("datahub.json")
+        try String(contentsOf: datahub, encoding: .utf8).replacingOccurrences(of: #""default": 50"#, with: #""default": "high""#)
+            .write(to: datahub, atomically: true, encoding: .utf8)
+        let env = ["LAHDE_DATABASE_URL": database.conninfo, "LAHDE_CONNECTORS": connectors.path]
+
+        let observations = try lahde.run(["replay", Self.samples.appendingPathComponent("observations").path], environment: env)
+        #expect(observations.status == 0, "\(observations.errorOutput)")
+        #expect(observations.errorOutput.contains("warning: datahub is not used by this replay"))
+
+        let datahubFeeds = try lahde.run(["replay", Self.samples.appendingPathComponent("datahub").path], environment: env)
+        #expect(datahubFeeds.status == 1)
+        #expect(datahubFeeds.errorOutput.contains("is read by datahub, whose definition cannot be used"))
+        #expect(try database.connect().query("SELECT count(*) AS n FROM lahde.batch WHERE connector = 'datahub'").first?.int("n") == 0)
+    }
+
     /// Every register table and the provenance views, each row as JSON in a stable order, ids included,
     /// without the columns that hold the time of the run: creation and receipt times, and the validity
     /// of a value whose feed gave none (it is valid "as of receipt", so it is the receipt time).
