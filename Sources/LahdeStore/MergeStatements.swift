@@ -286,14 +286,16 @@ enum MergeStatements {
         WHERE d.rule IN (\(written))
         GROUP BY d.entity_kind, d.entity_id
         """,
+        // Entities without tags yet are those the update did not reach: the anti-join runs against the
+        // batch's own updated rows, not the whole tag table.
         """
-        UPDATE lahde.field_tag t SET tags = t.tags || n.tags
-        FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
-        """,
-        """
+        WITH updated AS (
+            UPDATE lahde.field_tag t SET tags = t.tags || n.tags
+            FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
+            RETURNING t.entity_kind, t.entity_id)
         INSERT INTO lahde.field_tag (entity_kind, entity_id, tags)
         SELECT n.entity_kind, n.entity_id, n.tags FROM m_tags n
-        WHERE NOT EXISTS (SELECT 1 FROM lahde.field_tag t WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id)
+        WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_kind = n.entity_kind AND u.entity_id = n.entity_id)
         """,
     ]
 
