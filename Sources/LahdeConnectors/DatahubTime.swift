@@ -51,4 +51,26 @@ enum DatahubTime {
         guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return .failure(.malformed) }
         return .success(date.addingTimeInterval(fraction))
     }
+
+    /// The Finnish calendar day (`yyyy-MM-dd`, Europe/Helsinki) of a contract boundary. Datahub writes day
+    /// boundaries as Finnish midnight in UTC (reference §10); an end at midnight is exclusive, so with
+    /// `endExclusive` the day is the one before (the last day of delivery).
+    static func finnishDay(_ date: Date, endExclusive: Bool) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki")!
+        var parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        if endExclusive, parts.hour == 0, parts.minute == 0, parts.second == 0,
+            let before = calendar.date(byAdding: .day, value: -1, to: date)
+        {
+            parts = calendar.dateComponents([.year, .month, .day], from: before)
+        }
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
+
+/// Public face of the contract-day rule, for tests and tools that show contract days.
+public enum DatahubContractDays {
+    public static func finnishDay(_ date: Date, endExclusive: Bool) -> String {
+        DatahubTime.finnishDay(date, endExclusive: endExclusive)
+    }
 }

@@ -57,8 +57,11 @@ struct ImportCommand: ParsableCommand {
                 sha256 = file.sha256
                 let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
                 defer { progress.finish() }
-                report = try loader.load(file.batchInput, force: force) { emit in
-                    try FeedReader.read(file, format: definition.format) { item in
+                var summary: DatahubReadSummary?
+                report = try loader.load(file.batchInput, force: force, alsoRecord: { connection, batchID in
+                    try AcknowledgementLog.record(summary?.acknowledgementLog ?? [], batchID: batchID, on: connection)
+                }) { emit in
+                    summary = try FeedReader.read(file, format: definition.format) { item in
                         progress.advance()
                         try emit(item)
                     }

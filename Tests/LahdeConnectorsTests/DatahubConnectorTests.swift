@@ -8,12 +8,12 @@ import Testing
 struct DatahubConnectorTests {
     static let f01 = "urn:fi:Datahub:mif:masterdata:F01_MasterDataCustomerEvent"
 
-    @Test("every reference example parses and validates; F01 and E58 become records, the ACK is counted, F06 waits")
+    @Test("every reference example parses and validates; F01 and E58 become records, the ACK is counted, F06 gives its customer and its contract")
     func referenceExamples() throws {
         let expected: [String: (records: Int, rejected: Int, type: String)] = [
             "F01_minimal.xml": (1, 0, "F01"), "F01_consumer_full.xml": (1, 0, "F01"), "F01_company.xml": (1, 0, "F01"),
             "E58_minimal.xml": (1, 0, "E58"), "E58_full.xml": (1, 0, "E58"), "PeekMessageResponse_F01_envelope.xml": (1, 0, "F01"),
-            "ACK_rejected.xml": (0, 0, "ACK"), "F06_move_out.xml": (0, 1, "F06"),
+            "ACK_rejected.xml": (0, 0, "ACK"), "F06_move_out.xml": (2, 0, "F06"),
         ]
         let names = try FileManager.default.contentsOfDirectory(atPath: DatahubFixtures.examples.path).filter { $0.hasSuffix(".xml") }
         #expect(Set(names) == Set(expected.keys))
@@ -87,7 +87,8 @@ struct DatahubConnectorTests {
         let outcome = try DatahubFixtures.read(DatahubFixtures.examples.appendingPathComponent("ACK_rejected.xml"))
         #expect(outcome.records.isEmpty && outcome.rejected.isEmpty)
         #expect(outcome.summary.acknowledgements == [.init(
-            messageID: "e2b7c1d0-3f4a-4b5c-8d9e-0a1b2c3d4e5f", acknowledges: "4b8f1c2d-9e0a-4a7b-8c6d-5e4f3a2b1c0d", reasonCode: "BA02")])
+            messageID: "e2b7c1d0-3f4a-4b5c-8d9e-0a1b2c3d4e5f", acknowledges: "4b8f1c2d-9e0a-4a7b-8c6d-5e4f3a2b1c0d", reasonCode: "BA02",
+            process: "DH-124-1", eventReasons: ["EC.MPT.115: Accounting point not found (illustrative text)"])])
     }
 
     @Test("in a folder, the schema-invalid message is quarantined whole with line and reason; the others load")
