@@ -90,6 +90,23 @@ struct DatahubContractTests {
             "SELECT value FROM lahde.provenance WHERE entity_kind = 'contract' AND field = 'contract_party'").first?["value"])
         #expect(link.contains("-") == false)
     }
+
+    @Test("erasing the customer removes their contracts and the contracts' provenance")
+    func erasureTakesContracts() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        let catalogue = try FieldCatalogue.load(from: db)
+        let file = try InputFile(path: DatahubFixtures.examples.appendingPathComponent("F06_move_out.xml").path)
+        _ = try RegisterLoader(connection: db, policy: try DatahubFixtures.policy("datahub", catalogue)).load(file.batchInput) { emit in
+            try DatahubFixtures.validating.read(file, emit: emit)
+        }
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.field_tag WHERE entity_kind = 'contract'").first?.int("n") == 1)
+        let lookup = ProvenanceLookup(connection: db)
+        let person = try #require(try lookup.entity(for: "150385-912E"))
+        _ = try Eraser(connection: db, key: SuppressionKey(bytes: Array(repeating: 7, count: 32))).erase(person, reason: "request")
+        #expect(try db.query("SELECT count(*) AS n FROM register.contract").first?.int("n") == 0)
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.field_tag WHERE entity_kind = 'contract'").first?.int("n") == 0)
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.provenance_change WHERE entity_kind = 'contract'").first?.int("n") == 0)
+    }
 }
 
 /// Reaches the connector's internal day conversion through its public behaviour's only input: a time.
