@@ -159,6 +159,25 @@ struct DatahubPullTests {
         #expect(try db.query("SELECT count(*) AS n FROM lahde.queue_message WHERE dequeued_at IS NOT NULL").first?.int("n") == 3)
     }
 
+    @Test("lahde import records an ACK in the ledger (lahde.acknowledgement) and merges nothing")
+    func acknowledgementRecorded() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let result = try lahde.run(
+            ["import", "--connector", "datahub", "--json", Self.examples.appendingPathComponent("ACK_rejected.xml").path],
+            environment: ["LAHDE_DATABASE_URL": database.conninfo, "LAHDE_CONNECTORS": Self.repository.appendingPathComponent("connectors").path])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        #expect(try jsonLines(result.output).first?["status"] as? String == "loaded")
+        let db = try database.connect()
+        let row = try #require(try db.query(
+            "SELECT message_id, acknowledges, process, reason_code, array_to_string(event_reasons, '|') AS reasons FROM lahde.acknowledgement").first)
+        #expect(row["message_id"] == "e2b7c1d0-3f4a-4b5c-8d9e-0a1b2c3d4e5f")
+        #expect(row["acknowledges"] == "4b8f1c2d-9e0a-4a7b-8c6d-5e4f3a2b1c0d")
+        #expect(row["process"] == "DH-124-1")
+        #expect(row["reason_code"] == "BA02")
+        #expect(row["reasons"] == "EC.MPT.115: Accounting point not found (illustrative text)")
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.field_tag").first?.int("n") == 0)
+    }
+
     @Test("without LAHDE_DATAHUB_URL the pull says what is missing (status 1); an unknown queue is refused")
     func settings() throws {
         let database = try TestCluster.freshDatabase(migrated: false)
