@@ -5,19 +5,25 @@ import LahdeCore
 import LahdePostgres
 import LahdeStore
 
-/// One feed file through its connector into the register, as `lahde replay` does it: a file that cannot
+/// One feed file through its connector into the register, as `lahde import` and `lahde replay` do it: a file that cannot
 /// be read or merged becomes a `failed` report and the caller goes on; a lost connection, a busy merge
 /// lock or a missing suppression key stop the whole command.
 enum FeedFileImport {
-    static func load(path: String, definition: ConnectorDefinition, loader: RegisterLoader, progress showProgress: Bool) throws -> BatchReport {
+    /// Acknowledgements a Datahub file carries are recorded in the batch's own transaction.
+    static func load(
+        path: String, definition: ConnectorDefinition, loader: RegisterLoader, force: Bool = false, progress showProgress: Bool
+    ) throws -> BatchReport {
         var sha256 = ""
         do {
             let file = try InputFile(path: path)
             sha256 = file.sha256
             let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: showProgress && isatty(STDERR_FILENO) == 1)
             defer { progress.finish() }
-            return try loader.load(file.batchInput(for: definition.format)) { emit in
-                try FeedReader.read(file, format: definition.format) { item in
+            var summary: DatahubReadSummary?
+            return try loader.load(file.batchInput(for: definition.format), force: force, alsoRecord: { connection, batchID in
+                try AcknowledgementLog.record(summary?.acknowledgementLog ?? [], batchID: batchID, on: connection)
+            }) { emit in
+                summary = try FeedReader.read(file, format: definition.format) { item in
                     progress.advance()
                     try emit(item)
                 }
