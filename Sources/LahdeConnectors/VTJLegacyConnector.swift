@@ -18,9 +18,10 @@ import LahdeStore
 ///   by the old code with `henkilotunnus_correction` holding the new one.
 ///
 /// Removals in a record are applied before its current values, and `0` (context) and `5` (the wrong
-/// version of a correction) groups describe no current state, as in the register's own guidance. Home
-/// municipality (204), a temporary address abroad (105) and the groups the register does not keep
-/// (citizenship, guardianship …) are read and validated but observe nothing.
+/// version of a correction) groups describe no current state, as in the register's own guidance. The
+/// home municipality (204) → `home_municipality` (its code; `999`, unknown, observes nothing), removed
+/// with the residence addresses while a turvakielto is active. A temporary address abroad (105) and the
+/// groups the register does not keep (citizenship, guardianship …) are read and validated but observe nothing.
 public struct VTJLegacyConnector: Sendable {
     public init() {}
 
@@ -105,6 +106,7 @@ public struct VTJLegacyConnector: Sendable {
         case 103: set.removeAddress("postal")
         case 104: set.removeAddress("abroad")
         case 421: set.set("email", nil)
+        case 204: set.set(VTJObservationSet.homeMunicipalityField, nil)
         case 2: set.set("language", nil)
         default: break  // a name is replaced, never removed; the rest is not kept
         }
@@ -168,6 +170,13 @@ public struct VTJLegacyConnector: Sendable {
             set.setAddress(
                 "abroad", street: r.text(group, at: 4, length: 80), postalCode: nil, city: r.text(group, at: 84, length: 80),
                 country: r.text(group, at: 164, length: 3).flatMap(VTJCountryCode.alpha2(numeric:)))
+        case 204:
+            guard let text = r.text(group, at: 4, length: 3) else { return nil }
+            guard let code = VTJObservationSet.municipalityCode(text) else {
+                if text == "999" { return nil }
+                return ObservationProblem("the home municipality (group 204) is not a three-digit municipality code")
+            }
+            set.set(VTJObservationSet.homeMunicipalityField, code)
         case 421:
             set.set("email", r.text(group, at: 6, length: 255))
         default: break

@@ -101,6 +101,15 @@ struct VTJEndToEndTests {
         #expect(try Self.party(db, "100007", "last_name") == "Mäkinen-Öhman")
         // The customer's own e-mail (trust 60) outranks the register's (10).
         #expect(try Self.party(db, "100007", "email") == "asiakas100007@example.fi")
+        // The home municipality (group 204 on the continuation line), with its provenance.
+        #expect(try Self.party(db, "100007", "home_municipality") == "091")
+        let municipalityTag = try db.query("""
+            SELECT p.source, p.locator, p.rule FROM lahde.provenance p JOIN register.party_identifier i ON i.party_id = p.entity_id
+            WHERE p.entity_kind = 'party' AND i.scheme = 'customer_number' AND i.value = '100007' AND p.field = 'home_municipality'
+            """).first
+        #expect(municipalityTag?["source"] == "vtj-changes")
+        #expect(municipalityTag?["locator"] == "line 7")
+        #expect(municipalityTag?["rule"] == "first-value")
         #expect(try Self.address(db, "100008", "abroad", "country") == "SE")
         #expect(try Self.address(db, "100008", "permanent") == nil)
 

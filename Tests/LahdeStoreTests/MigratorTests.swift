@@ -71,7 +71,9 @@ struct MigratorTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
         let listed = Migration.all.map { String(format: "V%03d_%@.sql", $0.version, $0.name) }
         #expect(files == listed)
-        #expect(Migration.all.map(\.version) == Array(1...Migration.all.count))
+        // Versions are assigned per branch, so a branch may leave gaps; the order must still be strictly increasing.
+        let versions = Migration.all.map(\.version)
+        #expect(zip(versions, versions.dropFirst()).allSatisfy { $0 < $1 })
         for migration in Migration.all {
             let onDisk = try String(contentsOf: folder.appendingPathComponent(String(format: "V%03d_%@.sql", migration.version, migration.name)), encoding: .utf8)
             #expect(onDisk == migration.sql)
