@@ -83,5 +83,5 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
 }
 
 enum ConnectorFormats {
-    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "datahub-xml"]
+    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "vtj-xml", "datahub-xml"]
 }

@@ -8,7 +8,7 @@ import LahdeStore
 /// a new build; they are checked when loaded and every problem names the file and the key.
 public struct ConnectorDefinition: Sendable, Decodable {
     public struct Format: Sendable, Decodable {
-        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api` or `datahub-xml`.
+        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api`, `vtj-xml` or `datahub-xml`.
         public var type: String
         /// The layout and column mapping of a `csv` format (its other keys sit beside `type`).
         public var csv: CSVFormat?
