@@ -67,6 +67,7 @@ public struct ConnectorCatalog: Sendable {
         // A relative XSD folder is relative to the installation: the folder holding connectors/.
         definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
         try definition.format.datahub?.check(definitionFile: file.path)
+        definition.api?.installationRoot = folder.deletingLastPathComponent()
         return definition
     }
 }

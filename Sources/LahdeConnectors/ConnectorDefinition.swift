@@ -47,11 +47,13 @@ public struct ConnectorDefinition: Sendable, Decodable {
     /// Records that match nothing (and may not create): `quarantine` (default) or `ignore`.
     public var unmatched: UnmatchedRecords?
     public var trust: Trust
+    /// Where a pulling connector (`lahde pull`) fetches from: the `api` section.
+    public var api: ChangeAPISettings?
     /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
     public var schedule: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched
+        case name, description, source, format, trust, schedule, unmatched, api
         case createsEntities = "creates_entities"
     }
 
