@@ -7,9 +7,9 @@ import LahdeStore
 /// Pulls the population register's change log (`POST /api/v1/muutokset`, reference §3.2) page by page
 /// into the register: `lahde pull vtj-api`.
 ///
-/// Each page is saved in the page folder (`muutokset-<key>.json`, the key it was asked from) and imported
-/// as one batch through the `vtj-api` reader, exactly like `lahde import --connector vtj-api` of the
-/// same file. Only after that batch committed is the page's `viimeisinKirjausavain` stored as the
+/// Each page is written to the page folder (`muutokset-<key>.json`, the key it was asked from) and
+/// imported as one batch through the `vtj-api` reader, exactly like `lahde import --connector vtj-api` of
+/// the same file; the file is removed once its batch is done. Only after that batch committed is the page's `viimeisinKirjausavain` stored as the
 /// cursor (``PullCursor``); the pull goes on while `ajanTasalla` is false. So:
 /// - a crash between the commit and the cursor write re-pulls the same page next time, and the ledger
 ///   finds its content (by SHA-256) already loaded: the cursor moves on, nothing is applied twice;
@@ -24,6 +24,7 @@ public struct VTJChangeAPIPull {
         public let fromKey: Int64
         public let toKey: Int64
         public let upToDate: Bool
+        /// Where the page was written while it loaded (removed since; the ledger has its name and SHA-256).
         public let file: String
         public let report: BatchReport
     }
@@ -86,6 +87,9 @@ public struct VTJChangeAPIPull {
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw ChangeAPIPullError("cannot write the page to \(path)")
             }
+            // The page is personal data outside the register (which `lahde erase` could not reach): it lives
+            // only while its batch loads; the ledger keeps its name and SHA-256, the quarantine its bad records.
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let file = try InputFile(path: path)
             let report = try loader.load(file.batchInput) { emit in try VTJChangeAPIConnector().read(file, emit: emit) }
             let page = Page(fromKey: key, toKey: next, upToDate: upToDate, file: path, report: report)

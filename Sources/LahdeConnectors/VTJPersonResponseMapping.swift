@@ -53,8 +53,8 @@ enum VTJPersonResponseMapping {
                 return .failure(ObservationProblem("the response names no henkilötunnus (Henkilo/Henkilotunnus)"))
             }
             key = try MatchKey.parse(scheme: .henkilotunnus, code)
-            if let current, current != key.value {
-                set.set(VTJObservationSet.correctionField, try MatchKey.parse(scheme: .henkilotunnus, current).value)
+            if let current, case let active = try MatchKey.parse(scheme: .henkilotunnus, current), active != key {
+                set.set(VTJObservationSet.correctionField, active.value)
             }
         } catch {
             return .failure(ObservationProblem("the henkilötunnus: \(error.description)"))

@@ -66,11 +66,15 @@ struct PullCommandTests {
         #expect(report["last_key"] as? Int == 102)
         #expect(report["up_to_date"] as? Bool == true)
         let pages = try #require(report["pages"] as? [[String: Any]])
+        let db = try database.connect()
         #expect(pages.map { $0["from_key"] as? Int } == [100, 101])
         #expect(pages.map { $0["status"] as? String } == ["loaded", "loaded"])
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("home/pulled/vtj-api/muutokset-100.json").path))
+        // Pages are personal data outside the register: none stays behind once loaded.
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("home/pulled/vtj-api").path)
+        #expect(left.isEmpty)
+        let names = try db.query("SELECT file_name FROM lahde.batch WHERE connector = 'vtj-api' ORDER BY batch_id").rows.compactMap { $0["file_name"] }
+        #expect(names == ["muutokset-100.json", "muutokset-101.json"])
 
-        let db = try database.connect()
         let municipality = try db.query("""
             SELECT p.home_municipality FROM register.party p JOIN register.party_identifier i USING (party_id)
             WHERE i.scheme = 'customer_number' AND i.value = '100001'
