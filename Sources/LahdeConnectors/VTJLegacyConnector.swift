@@ -33,17 +33,20 @@ public struct VTJLegacyConnector: Sendable {
             throw InputFileError(error.description)
         }
         var reader = VTJLegacyReader(source: source)
+        var days: [CalendarDate: Date] = [:]
         while let item = try reader.next() {
-            try emit(Self.feedItem(for: item))
+            try emit(Self.feedItem(for: item, days: &days))
         }
     }
 
-    static func feedItem(for item: VTJLegacyItem) -> FeedItem {
+    /// - Parameter days: Finnish midnights already computed: a file's records share a few registration
+    ///   dates, and a calendar computation per record was half of the mapping's time.
+    static func feedItem(for item: VTJLegacyItem, days: inout [CalendarDate: Date]) -> FeedItem {
         switch item {
         case .error(let error):
             return .rejected(RejectedRecord(locator: "line \(error.line)", reason: error.reason.description, raw: error.raw))
         case .record(let record):
-            switch observedRecord(record) {
+            switch observedRecord(record, days: &days) {
             case .success(let observed): return .record(observed)
             case .failure(let problem):
                 return .rejected(RejectedRecord(
@@ -52,7 +55,7 @@ public struct VTJLegacyConnector: Sendable {
         }
     }
 
-    static func observedRecord(_ record: VTJLegacyRecord) -> Result<ObservedRecord, ObservationProblem> {
+    static func observedRecord(_ record: VTJLegacyRecord, days: inout [CalendarDate: Date]) -> Result<ObservedRecord, ObservationProblem> {
         let key: MatchKey
         do {
             key = try MatchKey.parse(scheme: .henkilotunnus, record.henkilotunnus)
@@ -73,7 +76,15 @@ public struct VTJLegacyConnector: Sendable {
         for group in record.groups where group.change.statesCurrentValue && !isEnded(group, in: record, before: registered) {
             if let problem = applyCurrent(group, record: record, registered: registered, key: key, to: &set) { return .failure(problem) }
         }
-        let validFrom = registered.flatMap { FeedTime.parse($0.isoString) }
+        var validFrom: Date?
+        if let registered {
+            if let known = days[registered] {
+                validFrom = known
+            } else {
+                validFrom = FeedTime.parse(registered.isoString)
+                if let validFrom, days.count < 10_000 { days[registered] = validFrom }
+            }
+        }
         return .success(ObservedRecord(
             entityKind: .party, keys: [key], validFrom: validFrom, locator: "line \(record.line)",
             rawRange: record.byteRange, observations: set.observations()))
