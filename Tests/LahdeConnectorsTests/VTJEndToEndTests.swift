@@ -200,5 +200,21 @@ struct VTJEndToEndTests {
             WHERE p.entity_kind = 'party' AND i.scheme = 'customer_number' AND i.value = '100020' AND p.field = 'home_municipality'
             """).first?["source"]
         #expect(source == "vtj-xml")
+
+        // While 100023's turvakielto lasts, the customer system (trust 40 < 80) may write neither an address
+        // nor the home municipality: both are protected.
+        let folder = try TemporaryFolder.make(prefix: "lahde-vtj-protected")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lines = folder.appendingPathComponent("customers.jsonl")
+        try Data(#"""
+            {"entity": "party", "keys": {"customer_number": "100023"}, "valid_from": "2026-03-20", "fields": {"home_municipality": "091", "address.permanent.street": "Näkyvätie 1"}}
+            """#.utf8).write(to: lines)
+        let catalogue = try FieldCatalogue.load(from: db)
+        let customerPolicy = try ConnectorCatalog(folder: VTJSamples.folder.deletingLastPathComponent().appendingPathComponent("connectors"))
+            .definition(named: "customer-system-jsonl", catalogue: catalogue).policy(for: catalogue)
+        let attempt = try Self.load(lines.path, policy: customerPolicy, db, .lines)
+        #expect(attempt.fields.protected == 2)
+        #expect(try Self.party(db, "100023", "home_municipality") == nil)
+        #expect(try Self.address(db, "100023", "permanent") == nil)
     }
 }
