@@ -35,7 +35,7 @@ public struct VTJPersonXMLConnector: Sendable {
         do {
             try reader.forEachElement(where: { $0.local == Self.responseElement && $0.namespace == Self.namespace }) { response, _ in
                 count += 1
-                let range = try ranges.next() ?? handedOver..<file.byteCount
+                let range = try ranges.next(spanning: response.line) ?? handedOver..<file.byteCount
                 handedOver = range.upperBound
                 let locator = "response \(count) (line \(response.line))"
                 switch VTJPersonResponseMapping.record(response, locator: locator, range: range) {

@@ -7,7 +7,9 @@ import Foundation
 /// (the loader re-reads it by range). So the file is scanned a second time, in chunks, by a small lexer
 /// that knows just enough XML to skip what could hide a look-alike tag: comments, CDATA sections,
 /// processing instructions, declarations and quoted attribute values. The elements are found in the
-/// same order the XML reader hands them over; the prefix is ignored, as the reader matches by namespace.
+/// same order the XML reader hands them over; the prefix is ignored (the reader matches by namespace), so
+/// each range also carries the lines its start tag spans, and the caller can pass over a look-alike the
+/// reader did not select (another namespace) by the line the reader reports.
 final class XMLElementByteRanges {
     private let handle: FileHandle
     private let local: [UInt8]
@@ -16,6 +18,15 @@ final class XMLElementByteRanges {
     /// The file offset of `buffer[0]`.
     private var bufferStart: Int64 = 0
     private var atEnd = false
+    /// The line of `buffer[countedIndex]`; newlines before it are counted.
+    private var countedLine = 1
+    private var countedIndex = 0
+
+    /// An element's bytes and the lines its start tag begins and ends on.
+    struct Element {
+        let range: Range<Int64>
+        let startTagLines: ClosedRange<Int>
+    }
 
     init(path: String, localName: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError("cannot open \(path)") }
@@ -28,15 +39,26 @@ final class XMLElementByteRanges {
     /// The offset the scan has reached (the end of the last range handed out).
     var offset: Int64 { bufferStart + Int64(position) }
 
-    /// The next element's range, or `nil` when the file holds no further complete one.
-    func next() throws -> Range<Int64>? {
-        var start: Int64?
+    /// The next element whose start tag spans `line` (libxml2's line for it), skipping others; `nil`
+    /// when there is none.
+    func next(spanning line: Int) throws -> Range<Int64>? {
+        while let element = try next() {
+            if element.startTagLines.contains(line) { return element.range }
+            if element.startTagLines.lowerBound > line { return nil }
+        }
+        return nil
+    }
+
+    /// The next element, or `nil` when the file holds no further complete one.
+    func next() throws -> Element? {
+        var start: (offset: Int64, lines: ClosedRange<Int>)?
         while try available(1) {
             guard buffer[position] == UInt8(ascii: "<") else {
                 position += 1
                 continue
             }
             let tagStart = offset
+            let tagLine = try line()
             guard try available(2) else { return nil }
             switch buffer[position + 1] {
             case UInt8(ascii: "?"):
@@ -57,14 +79,15 @@ final class XMLElementByteRanges {
                 position += 2
                 let matches = try readNameMatches()
                 try skipTag()
-                if matches, let start { return start..<offset }
+                if matches, let start { return Element(range: start.offset..<offset, startTagLines: start.lines) }
             default:
                 position += 1
                 let matches = try readNameMatches()
                 let selfClosing = try skipTag()
                 if matches {
-                    if selfClosing { return tagStart..<offset }
-                    start = tagStart
+                    let lines = tagLine...(try line())
+                    if selfClosing { return Element(range: tagStart..<offset, startTagLines: lines) }
+                    start = (tagStart, lines)
                 }
             }
         }
@@ -76,6 +99,8 @@ final class XMLElementByteRanges {
         while buffer.count - position < count {
             if atEnd { return false }
             if position > 0 {
+                _ = try line()
+                countedIndex -= position
                 buffer.removeFirst(position)
                 bufferStart += Int64(position)
                 position = 0
@@ -87,6 +112,15 @@ final class XMLElementByteRanges {
             buffer.append(contentsOf: data)
         }
         return true
+    }
+
+    /// The line of the byte at `position`.
+    private func line() throws -> Int {
+        if countedIndex < position {
+            countedLine += buffer[countedIndex..<position].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            countedIndex = position
+        }
+        return countedLine
     }
 
     private func starts(with bytes: [UInt8]) throws -> Bool {

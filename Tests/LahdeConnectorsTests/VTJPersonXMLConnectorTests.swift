@@ -106,6 +106,29 @@ struct VTJPersonXMLConnectorTests {
         }
     }
 
+    @Test("byte ranges pass over look-alikes: a comment, CDATA, another namespace's element, a multi-line start tag")
+    func lookAlikes() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Vastaukset xmlns="http://xml.vrk.fi/schema/vtjkysely" xmlns:o="urn:other">
+            <!-- <VTJHenkiloVastaussanoma> in a comment -->
+            <o:VTJHenkiloVastaussanoma a="x>y"><o:Henkilo/></o:VTJHenkiloVastaussanoma>
+            <Muu><![CDATA[<VTJHenkiloVastaussanoma>]]></Muu>
+            <VTJHenkiloVastaussanoma
+                tietojenPoimintaaika="20260310080000"
+                versio="1.0"><Henkilo><Henkilotunnus>011086-9097</Henkilotunnus></Henkilo></VTJHenkiloVastaussanoma>
+            </Vastaukset>
+            """
+        let items = try Self.read(xml: xml)
+        let records = vtjRecords(items)
+        #expect(records.count == 1)
+        let bytes = Array(xml.utf8)
+        let record = try #require(records.first)
+        let slice = Array(bytes[Int(record.rawRange.lowerBound)..<Int(record.rawRange.upperBound)])
+        #expect(String(decoding: slice, as: UTF8.self).hasPrefix("<VTJHenkiloVastaussanoma\n"))
+        #expect(String(decoding: slice, as: UTF8.self).hasSuffix("</Henkilo></VTJHenkiloVastaussanoma>"))
+    }
+
     @Test("malformed XML: the responses before the fault load, the rest is one rejected item with the line and libxml2's reason")
     func malformed() throws {
         let good = Self.response("011086-9097", "<NykyinenSukunimi><Sukunimi>Salminen</Sukunimi></NykyinenSukunimi>")
