@@ -9,7 +9,7 @@ import LahdeFetch
 ///   "base_url": "https://api.hiekkalaatikko.muutostietopalvelu.dvv.fi/api/v1",
 ///   "client_certificate": "/etc/lahde/vtj/client.pem", "client_key": "/etc/lahde/vtj/client.key",
 ///   "ca_bundle": "/etc/lahde/vtj/dvv-ca.pem", "credentials_file": "/etc/lahde/vtj/credentials",
-///   "x_road_client": "FI/COM/1234567-8/lahde"
+///   "x_road_client": "FI/COM/1234567-8/lahde", "page_folder": "/srv/lahde/archive/vtj-api"
 /// }
 /// ```
 /// Secrets live in files, never in the definition or on the command line: `credentials_file` holds
@@ -23,6 +23,8 @@ public struct ChangeAPISettings: Sendable, Decodable {
     public var credentialsFile: String?
     /// Sent as `X-Road-Client` when the API is reached through the Suomi.fi service bus.
     public var xRoadClient: String?
+    /// Where the pulled pages are kept (`page_folder`); the CLI's default is `LAHDE_HOME/pulled/NAME`.
+    public var pageFolder: String?
     /// Send the register's active henkilötunnus codes as `hetulista` (the monitored people); default true.
     public var sendHenkilotunnusList: Bool?
     /// The folder relative paths are resolved against; set by whoever loads the definition.
@@ -31,6 +33,7 @@ public struct ChangeAPISettings: Sendable, Decodable {
     enum CodingKeys: String, CodingKey {
         case baseURL = "base_url", clientCertificate = "client_certificate", clientKey = "client_key", caBundle = "ca_bundle"
         case credentialsFile = "credentials_file", xRoadClient = "x_road_client", sendHenkilotunnusList = "send_hetulista"
+        case pageFolder = "page_folder"
     }
 
     public init(baseURL: String, clientCertificate: String? = nil, clientKey: String? = nil, caBundle: String? = nil,
@@ -62,6 +65,9 @@ public struct ChangeAPISettings: Sendable, Decodable {
         }
         return HTTPExchange.Credentials(username: String(line[..<colon]), password: String(line[line.index(after: colon)...]))
     }
+
+    /// `page_folder` as an absolute path, when set.
+    public var resolvedPageFolder: URL? { resolved(pageFolder).map { URL(fileURLWithPath: $0, isDirectory: true) } }
 
     private func resolved(_ path: String?) -> String? {
         guard let path, !path.isEmpty else { return nil }

@@ -51,9 +51,11 @@ public struct ConnectorDefinition: Sendable, Decodable {
     public var api: ChangeAPISettings?
     /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
     public var schedule: String?
+    /// Which files of a folder `lahde replay` reads with this connector.
+    public var replay: ReplaySelection?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched, api
+        case name, description, source, format, trust, schedule, unmatched, replay, api
         case createsEntities = "creates_entities"
     }
 

@@ -7,9 +7,10 @@ import LahdeStore
 /// Pulls the population register's change log (`POST /api/v1/muutokset`, reference §3.2) page by page
 /// into the register: `lahde pull vtj-api`.
 ///
-/// Each page is written to the page folder (`muutokset-<key>.json`, the key it was asked from) and
-/// imported as one batch through the `vtj-api` reader, exactly like `lahde import --connector vtj-api` of
-/// the same file; the file is removed once its batch is done. Only after that batch committed is the page's `viimeisinKirjausavain` stored as the
+/// Each page is kept in the page folder as a feed file like any other — `muutokset-<day pulled>-<key it
+/// was asked from, 19 digits>.json`, so that `lahde replay` of the folder puts the pages in pull order
+/// (date first, then name) and the retention purge's archive rule can age them out — and imported as one
+/// batch through the `vtj-api` reader, exactly like `lahde import --connector vtj-api` of the same file. Only after that batch committed is the page's `viimeisinKirjausavain` stored as the
 /// cursor (``PullCursor``); the pull goes on while `ajanTasalla` is false. So:
 /// - a crash between the commit and the cursor write re-pulls the same page next time, and the ledger
 ///   finds its content (by SHA-256) already loaded: the cursor moves on, nothing is applied twice;
@@ -24,7 +25,7 @@ public struct VTJChangeAPIPull {
         public let fromKey: Int64
         public let toKey: Int64
         public let upToDate: Bool
-        /// Where the page was written while it loaded (removed since; the ledger has its name and SHA-256).
+        /// Where the page was kept.
         public let file: String
         public let report: BatchReport
     }
@@ -83,13 +84,10 @@ public struct VTJChangeAPIPull {
                 throw ChangeAPIPullError("POST \(url) from key \(key): the response is not a change page (an object with 'muutokset' and 'viimeisinKirjausavain')")
             }
             let upToDate = (object["ajanTasalla"] as? Bool) ?? true
-            let path = pageFolder.appendingPathComponent("muutokset-\(key).json").path
+            let path = pageFolder.appendingPathComponent(Self.pageFileName(from: key, pulledOn: Date())).path
             guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
                 throw ChangeAPIPullError("cannot write the page to \(path)")
             }
-            // The page is personal data outside the register (which `lahde erase` could not reach): it lives
-            // only while its batch loads; the ledger keeps its name and SHA-256, the quarantine its bad records.
-            defer { try? FileManager.default.removeItem(atPath: path) }
             let file = try InputFile(path: path)
             let report = try loader.load(file.batchInput) { emit in try VTJChangeAPIConnector().read(file, emit: emit) }
             let page = Page(fromKey: key, toKey: next, upToDate: upToDate, file: path, report: report)
@@ -147,6 +145,17 @@ public struct VTJChangeAPIPull {
         try connection.query(
             "SELECT value FROM register.party_identifier WHERE scheme = 'henkilotunnus' AND active ORDER BY value"
         ).rows.compactMap { $0["value"] }
+    }
+
+    /// `muutokset-2026-03-10-0000000000001204587.json`: the Finnish day of the pull, then the key the page
+    /// was asked from, zero-padded so that names sort in key order.
+    static func pageFileName(from key: Int64, pulledOn time: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = FeedTime.helsinki
+        let day = calendar.dateComponents([.year, .month, .day], from: time)
+        let date = String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+        let digits = String(max(key, 0))
+        return "muutokset-\(date)-\(String(repeating: "0", count: max(0, 19 - digits.count)) + digits).json"
     }
 
     /// The key as a 64-bit integer: the service writes it as a number, some clients as a string.

@@ -54,9 +54,9 @@ public final class RegisterLoader {
         )
         guard let started = try connection.query(
             """
-            INSERT INTO lahde.batch (connector, file_name, sha256, byte_count, status)
-            VALUES ($1, $2, $3, $4, 'loading') RETURNING batch_id, started_at
-            """, policy.name, input.fileName, input.sha256, input.byteCount
+            INSERT INTO lahde.batch (connector, file_name, sha256, byte_count, status, preamble, retry_of)
+            VALUES ($1, $2, $3, $4, 'loading', decode($5, 'hex'), $6) RETURNING batch_id, started_at
+            """, policy.name, input.fileName, input.sha256, input.byteCount, input.preamble.map { Hex.encode($0) }, input.retryOf
         ).first, let batchID = started.int("batch_id"), let receivedAt = started["started_at"]
         else { throw PostgresError(kind: .protocolError, message: "the ledger did not return a batch id") }
 
@@ -78,7 +78,7 @@ public final class RegisterLoader {
         guard let row = try connection.query(
             """
             SELECT batch_id, read, applied, unchanged, superseded, quarantined, suppressed FROM lahde.batch
-            WHERE connector = $1 AND sha256 = $2 AND status = 'loaded'
+            WHERE connector = $1 AND sha256 = $2 AND status = 'loaded' AND retry_of IS NULL
             """, policy.name, input.sha256
         ).first else { return nil }
         return BatchReport(
@@ -93,6 +93,9 @@ public final class RegisterLoader {
         let catalogue = try FieldCatalogue.load(from: connection)
         try refreshTrust(catalogue)
 
+        // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
+        // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
+        try connection.query("SET LOCAL work_mem = '256MB'")
         try connection.query("TRUNCATE lahde.stage_item")
         var stager = Stager(catalogue: catalogue, input: input, suppression: try suppression())
         let stagingStart = DispatchTime.now().uptimeNanoseconds

@@ -57,7 +57,7 @@ struct ImportCommand: ParsableCommand {
                 sha256 = file.sha256
                 let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
                 defer { progress.finish() }
-                report = try loader.load(file.batchInput, force: force) { emit in
+                report = try loader.load(file.batchInput(for: definition.format), force: force) { emit in
                     try FeedReader.read(file, format: definition.format) { item in
                         progress.advance()
                         try emit(item)

@@ -12,7 +12,7 @@ struct PullCommand: ParsableCommand {
         abstract: "Pull a connector's change log from its service (today: vtj-api, the VTJ change API).",
         discussion: """
             Reads the connector's `api` section (base URL, client certificate and key, CA bundle, credentials file)
-            from connectors/NAME.json. Each page is imported as one batch (written under LAHDE_HOME/pulled/NAME/ only while it loads);
+            from connectors/NAME.json. Each page is kept as a feed file (api.page_folder, default LAHDE_HOME/pulled/NAME/) and imported as one batch;
             the page's viimeisinKirjausavain is stored only after its batch committed, and pulling goes on while
             the service says it is not up to date (ajanTasalla: false). An interrupted pull resumes from the last
             committed key; a page pulled again is found already loaded and changes nothing.
@@ -64,7 +64,7 @@ struct PullCommand: ParsableCommand {
         let loader = RegisterLoader(
             connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
             suppressionKey: try RegisterSession.suppressionKey(create: false))
-        let folder = EmbeddedPostgres.defaultHome().appendingPathComponent("pulled").appendingPathComponent(connector)
+        let folder = settings.resolvedPageFolder ?? EmbeddedPostgres.defaultHome().appendingPathComponent("pulled").appendingPathComponent(connector)
         let pull = VTJChangeAPIPull(connection: connection, loader: loader, connector: connector, settings: settings, pageFolder: folder)
         var pages: [VTJChangeAPIPull.Page] = []
         do {

@@ -69,11 +69,13 @@ struct PullCommandTests {
         let db = try database.connect()
         #expect(pages.map { $0["from_key"] as? Int } == [100, 101])
         #expect(pages.map { $0["status"] as? String } == ["loaded", "loaded"])
-        // Pages are personal data outside the register: none stays behind once loaded.
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("home/pulled/vtj-api").path)
-        #expect(left.isEmpty)
+        // Pages are kept as feed files, named by the day pulled and the key, as the ledger records them.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("home/pulled/vtj-api").path).sorted()
         let names = try db.query("SELECT file_name FROM lahde.batch WHERE connector = 'vtj-api' ORDER BY batch_id").rows.compactMap { $0["file_name"] }
-        #expect(names == ["muutokset-100.json", "muutokset-101.json"])
+        #expect(kept == names)
+        #expect(names.count == 2)
+        #expect(names.first?.hasSuffix("-0000000000000000100.json") == true)
+        #expect(names.last?.hasSuffix("-0000000000000000101.json") == true)
 
         let municipality = try db.query("""
             SELECT p.home_municipality FROM register.party p JOIN register.party_identifier i USING (party_id)
