@@ -30,7 +30,7 @@ public struct ChangeAPISettings: Sendable, Decodable {
     /// The folder relative paths are resolved against; set by whoever loads the definition.
     public var installationRoot: URL?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case baseURL = "base_url", clientCertificate = "client_certificate", clientKey = "client_key", caBundle = "ca_bundle"
         case credentialsFile = "credentials_file", xRoadClient = "x_road_client", sendHenkilotunnusList = "send_hetulista"
         case pageFolder = "page_folder"
@@ -47,6 +47,21 @@ public struct ChangeAPISettings: Sendable, Decodable {
         self.xRoadClient = xRoadClient
         self.sendHenkilotunnusList = sendHenkilotunnusList
         self.installationRoot = installationRoot
+    }
+
+    /// A misspelt key (`"client_cert"`) is an error, not a silently missing certificate.
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        baseURL = try container.decode(String.self, forKey: .baseURL)
+        clientCertificate = try container.decodeIfPresent(String.self, forKey: .clientCertificate)
+        clientKey = try container.decodeIfPresent(String.self, forKey: .clientKey)
+        caBundle = try container.decodeIfPresent(String.self, forKey: .caBundle)
+        credentialsFile = try container.decodeIfPresent(String.self, forKey: .credentialsFile)
+        xRoadClient = try container.decodeIfPresent(String.self, forKey: .xRoadClient)
+        sendHenkilotunnusList = try container.decodeIfPresent(Bool.self, forKey: .sendHenkilotunnusList)
+        pageFolder = try container.decodeIfPresent(String.self, forKey: .pageFolder)
+        installationRoot = nil
     }
 
     var tls: HTTPExchange.TLS {
