@@ -83,6 +83,7 @@ public struct ConnectorCatalog: Sendable {
         // A relative XSD folder is relative to the installation: the folder holding connectors/.
         definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
         try definition.format.datahub?.check(definitionFile: file.path)
+        definition.api?.installationRoot = folder.deletingLastPathComponent()
         return definition
     }
 }
@@ -99,5 +100,5 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
 }
 
 enum ConnectorFormats {
-    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "datahub-xml"]
+    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "vtj-xml", "datahub-xml"]
 }
