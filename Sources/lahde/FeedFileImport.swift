@@ -17,14 +17,15 @@ enum FeedFileImport {
         do {
             let file = try InputFile(path: path)
             sha256 = file.sha256
-            let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: showProgress && isatty(STDERR_FILENO) == 1)
+            let progress = ProgressLine(
+                label: (path as NSString).lastPathComponent, totalBytes: file.byteCount, enabled: showProgress && isatty(STDERR_FILENO) == 1)
             defer { progress.finish() }
             var summary: DatahubReadSummary?
             return try loader.load(file.batchInput(for: definition.format), force: force, alsoRecord: { connection, batchID in
                 try AcknowledgementLog.record(summary?.acknowledgementLog ?? [], batchID: batchID, on: connection)
             }) { emit in
                 summary = try FeedReader.read(file, format: definition.format) { item in
-                    progress.advance()
+                    if case .record(let record) = item { progress.advance(through: record.rawRange.upperBound) } else { progress.advance() }
                     try emit(item)
                 }
                 progress.stage("merging into the register…")
