@@ -1,0 +1,164 @@
+import _LahdeTestSupport
+import Foundation
+import LahdeCore
+@testable import LahdeFetch
+import Testing
+
+/// Downloads over real sockets (the loopback HTTP server) and real files.
+@Suite("FeedDownloader")
+struct FeedDownloaderTests {
+    static let feed = Array((0..<50_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+    static var feedHash: String { SHA256.hex(of: feed) }
+
+    func downloader(attempts: Int = 3) throws -> FeedDownloader {
+        let archive = try TemporaryFolder.make(prefix: "lahde-archive")
+        return FeedDownloader(archive: archive, retry: RetryPolicy(attempts: attempts, initialDelaySeconds: 0.01, maximumDelaySeconds: 0.05))
+    }
+
+    /// Serves `bytes`, honouring `Range: bytes=N-` when `honourRange`.
+    static func serve(_ bytes: [UInt8], honourRange: Bool, request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
+        if honourRange, let range = request.headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
+            let start = Int(range.dropFirst(6).dropLast())
+        {
+            guard start < bytes.count else { return .init(status: 416) }
+            return .init(status: 206, headers: ["Content-Range": "bytes \(start)-\(bytes.count - 1)/\(bytes.count)"], body: Array(bytes[start...]))
+        }
+        return .init(status: 200, body: bytes)
+    }
+
+    @Test("a download lands in archive/<connector>/<sha256> with a sidecar, and nothing stays partial")
+    func plainDownload() throws {
+        let server = try LoopbackHTTPServer { Self.serve(Self.feed, honourRange: true, request: $0) }
+        let downloader = try downloader()
+        let archived = try downloader.download(FetchRequest(url: server.baseURL + "/feeds/customers%202026.jsonl"), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(archived.path == downloader.folder(connector: "demo").appendingPathComponent(Self.feedHash).path)
+        #expect(archived.originalName == "customers 2026.jsonl")
+        #expect(archived.wasAlreadyArchived == false)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: archived.path))) == Self.feed)
+        let sidecar = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: archived.path + ".json"))) as? [String: Any])
+        #expect(sidecar["original_name"] as? String == "customers 2026.jsonl")
+        #expect(sidecar["url"] as? String == server.baseURL + "/feeds/customers%202026.jsonl")
+        let partials = try FileManager.default.contentsOfDirectory(atPath: downloader.folder(connector: "demo").appendingPathComponent(".partial").path)
+        #expect(partials.isEmpty, "\(partials)")
+
+        let again = try downloader.download(FetchRequest(url: server.baseURL + "/feeds/customers%202026.jsonl"), connector: "demo")
+        #expect(again.wasAlreadyArchived)
+        #expect(again.sha256 == archived.sha256)
+    }
+
+    @Test("a transfer cut off mid-way resumes from the partial file's size with a range request")
+    func resumesAfterCut() throws {
+        let counter = Counter()
+        let server = try LoopbackHTTPServer { request in
+            if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 20_000) }
+            return Self.serve(Self.feed, honourRange: true, request: request)
+        }
+        let archived = try downloader().download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(archived.resumed)
+        #expect(archived.attempts == 2)
+        let requests = server.requests
+        #expect(requests.count == 2)
+        #expect(requests[0].headers["range"] == nil)
+        #expect(requests[1].headers["range"] == "bytes=20000-")
+    }
+
+    @Test("a server that ignores the range restarts the download from zero; the archive holds the exact file")
+    func restartsWhenRangeIgnored() throws {
+        let counter = Counter()
+        let server = try LoopbackHTTPServer { request in
+            if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 12_345) }
+            return Self.serve(Self.feed, honourRange: false, request: request)
+        }
+        let archived = try downloader().download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: archived.path))) == Self.feed)
+        let ranges = server.requests.map { $0.headers["range"] }
+        #expect(ranges == [nil, "bytes=12345-", nil])
+    }
+
+    @Test("a partial file left by an earlier, failed download is continued by the next one; it never looks archived")
+    func resumesAcrossDownloads() throws {
+        let counter = Counter()
+        let server = try LoopbackHTTPServer { request in
+            if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 30_000) }
+            return Self.serve(Self.feed, honourRange: true, request: request)
+        }
+        let downloader = try downloader(attempts: 1)
+        #expect(throws: FetchError.self) { try downloader.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo") }
+        let archivedNames = try FileManager.default.contentsOfDirectory(atPath: downloader.folder(connector: "demo").path).filter { !$0.hasPrefix(".") }
+        #expect(archivedNames.isEmpty, "a half-written file must never look complete: \(archivedNames)")
+
+        let archived = try downloader.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(archived.resumed)
+        #expect(server.requests.map { $0.headers["range"] } == [nil, "bytes=30000-"])
+    }
+
+    @Test("500 responses are retried with backoff, then succeed; a 404 is not retried")
+    func retries() throws {
+        let counter = Counter()
+        let server = try LoopbackHTTPServer { request in
+            if request.path == "/missing" { return .init(status: 404) }
+            return counter.next() <= 2 ? .init(status: 500, body: Array("oops".utf8)) : Self.serve(Self.feed, honourRange: true, request: request)
+        }
+        let archived = try downloader(attempts: 3).download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(archived.attempts == 3)
+        #expect(archived.sha256 == Self.feedHash, "an error page is never part of the feed")
+        let before = server.requests.count
+        let once = try downloader(attempts: 3)
+        do {
+            _ = try once.download(FetchRequest(url: server.baseURL + "/missing"), connector: "demo")
+            Issue.record("a 404 must fail")
+        } catch {
+            #expect(error.problem.contains("404"))
+            #expect(error.retryable == false)
+        }
+        #expect(server.requests.count == before + 1)
+    }
+
+    @Test("persistent 500s fail after the configured attempts")
+    func givesUp() throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 503) }
+        let twice = try downloader(attempts: 2)
+        do {
+            _ = try twice.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+            Issue.record("must fail")
+        } catch {
+            #expect(error.problem.contains("503"))
+            #expect(error.problem.contains("after 2 attempts"))
+        }
+        #expect(server.requests.count == 2)
+    }
+
+    @Test("file:// sources are archived the same way")
+    func fileURL() throws {
+        let folder = try TemporaryFolder.make(prefix: "lahde-source")
+        let source = folder.appendingPathComponent("feed.jsonl")
+        try Data(Self.feed).write(to: source)
+        let archived = try downloader().download(FetchRequest(url: source.absoluteString), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(archived.originalName == "feed.jsonl")
+    }
+
+    @Test("backoff doubles up to its ceiling")
+    func backoff() {
+        let policy = RetryPolicy(attempts: 6, initialDelaySeconds: 2, maximumDelaySeconds: 10)
+        #expect((1...5).map { policy.delay(afterAttempt: $0) } == [2, 4, 8, 10, 10])
+    }
+}
+
+/// A thread-safe request counter for handlers (which run on the server's thread).
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
