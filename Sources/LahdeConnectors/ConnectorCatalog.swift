@@ -67,7 +67,22 @@ public struct ConnectorCatalog: Sendable {
         // A relative XSD folder is relative to the installation: the folder holding connectors/.
         definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
         try definition.format.datahub?.check(definitionFile: file.path)
+        if let schedule = definition.schedule {
+            do {
+                _ = try CronSchedule(schedule)
+            } catch {
+                throw DefinitionError(file: file.path, key: "schedule", problem: error.description)
+            }
+        }
+        definition.fetch?.installationRoot = folder.deletingLastPathComponent()
+        try definition.fetch?.check(definitionFile: file.path)
         return definition
+    }
+
+    /// The names of every definition in the folder, sorted.
+    public func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 }
 

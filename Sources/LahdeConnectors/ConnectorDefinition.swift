@@ -47,11 +47,18 @@ public struct ConnectorDefinition: Sendable, Decodable {
     /// Records that match nothing (and may not create): `quarantine` (default) or `ignore`.
     public var unmatched: UnmatchedRecords?
     public var trust: Trust
-    /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
+    /// Cron expression (five fields, see ``CronSchedule``): when `lahde run` runs this connector's job.
     public var schedule: String?
+    /// Where the job fetches the feed; a definition with `fetch` is a job of `lahde run`.
+    public var fetch: FetchDefinition?
+
+    /// The parsed schedule (checked when the definition loaded).
+    public var cronSchedule: CronSchedule? {
+        schedule.flatMap { try? CronSchedule($0) }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched
+        case name, description, source, format, trust, schedule, unmatched, fetch
         case createsEntities = "creates_entities"
     }
 
