@@ -45,9 +45,7 @@ struct ImportCommand: ParsableCommand {
         } catch let error as DefinitionError {
             throw CommandFailure(.usageOrNotFound, error.description)
         }
-        let loader = RegisterLoader(
-            connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
-            suppressionKey: try RegisterSession.suppressionKey(create: false))
+        let loader = try FeedLoading.loader(connection: connection, definition: definition, catalogue: catalogue, lockMode: lock)
         var failures = 0
         for path in files {
             let report: BatchReport
@@ -55,15 +53,8 @@ struct ImportCommand: ParsableCommand {
             do {
                 let file = try InputFile(path: path)
                 sha256 = file.sha256
-                let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
-                defer { progress.finish() }
-                report = try loader.load(file.batchInput, force: force) { emit in
-                    try FeedReader.read(file, format: definition.format) { item in
-                        progress.advance()
-                        try emit(item)
-                    }
-                    progress.stage("merging into the register…")
-                }
+                report = try FeedLoading.load(
+                    file, definition: definition, loader: loader, force: force, showProgress: !output.json && isatty(STDERR_FILENO) == 1)
             } catch let busy as MergeLockBusy {
                 throw CommandFailure(.locked, busy.description)
             } catch let missingKey as SuppressionKeyError {
