@@ -36,7 +36,8 @@ public struct FeedDownloader: Sendable {
         let folder = folder(connector: connector)
         let partialFolder = folder.appendingPathComponent(".partial", isDirectory: true)
         do {
-            try FileManager.default.createDirectory(at: partialFolder, withIntermediateDirectories: true)
+            // Feeds hold personal data: the archive is private to Lähde's user.
+            try FileManager.default.createDirectory(at: partialFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw FetchError(url: request.url, problem: "cannot create \(partialFolder.path): \(error.localizedDescription)", retryable: false)
         }

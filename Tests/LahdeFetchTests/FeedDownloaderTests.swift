@@ -162,3 +162,14 @@ final class Counter: @unchecked Sendable {
         return value
     }
 }
+
+@Suite("libcurl build")
+struct CurlLibraryTests {
+    @Test("the linked libcurl speaks every scheme a job may use")
+    func protocols() {
+        let protocols = CurlLibrary.protocols
+        for scheme in ["https", "sftp", "file"] {
+            #expect(protocols.contains(scheme), "libcurl without \(scheme): \(CurlLibrary.version)")
+        }
+    }
+}
