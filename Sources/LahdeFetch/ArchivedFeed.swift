@@ -10,4 +10,6 @@ public struct ArchivedFeed: Sendable, Equatable {
     /// Transfers it took (1 = no retry), and whether any of them continued a partial file.
     public let attempts: Int
     public let resumed: Bool
+    /// The source said it had not changed since the last download: nothing was transferred.
+    public let notModified: Bool
 }

@@ -7,6 +7,8 @@ import Foundation
 struct CurlTransfer {
     enum Outcome {
         case complete
+        /// The source has not changed since `ifModifiedSince`: nothing was transferred.
+        case notModified
         /// The server sent the whole file instead of the requested range, the range lay beyond the end, or
         /// the file changed at the source since the partial copy began: start again from byte zero.
         case restartFromZero(String)
@@ -35,9 +37,11 @@ struct CurlTransfer {
 
     /// Transfers `request.url` into `descriptor` (positioned at `offset`), asking for the bytes from `offset` on.
     ///
-    /// - Parameter expectedFileTime: the source's modification time when the partial copy began, or -1.
+    /// - Parameters:
+    ///   - expectedFileTime: the source's modification time when the partial copy began, or -1.
+    ///   - ifModifiedSince: transfer only if the source changed after this time (seconds since 1970), or -1.
     /// - Returns: the outcome and the source's modification time (-1 when the protocol does not tell).
-    static func run(_ request: FetchRequest, into descriptor: Int32, from offset: Int64, expectedFileTime: Int) -> (Outcome, Int) {
+    static func run(_ request: FetchRequest, into descriptor: Int32, from offset: Int64, expectedFileTime: Int, ifModifiedSince: Int = -1) -> (Outcome, Int) {
         _ = globalInit
         guard let handle = curl_easy_init() else {
             return (.failed(FetchError(url: request.url, problem: "libcurl could not start a transfer", retryable: true)), -1)
@@ -80,6 +84,10 @@ struct CurlTransfer {
         if offset > 0, ccurl_setopt_offset(handle, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset)) != CURLE_OK {
             problems.append("resume offset")
         }
+        if ifModifiedSince >= 0, offset == 0 {
+            long(CURLOPT_TIMECONDITION, Int(CURL_TIMECOND_IFMODSINCE.rawValue))
+            if ccurl_setopt_offset(handle, CURLOPT_TIMEVALUE_LARGE, curl_off_t(ifModifiedSince)) != CURLE_OK { problems.append("time condition") }
+        }
         _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
         _ = ccurl_setopt_write_function(handle, { data, size, count, userdata in
             guard let data, let userdata else { return 0 }
@@ -116,7 +124,11 @@ struct CurlTransfer {
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         var fileTime = sink.fileTime
         if fileTime == -1 { _ = ccurl_getinfo_long(handle, CURLINFO_FILETIME, &fileTime) }
-        if code == CURLE_OK { return (.complete, fileTime) }
+        if code == CURLE_OK {
+            var unmet = 0
+            _ = ccurl_getinfo_long(handle, CURLINFO_CONDITION_UNMET, &unmet)
+            return (unmet == 1 ? .notModified : .complete, fileTime)
+        }
         if sink.sourceChanged { return (.restartFromZero("the file changed at the source since the partial download began"), fileTime) }
         if sink.writeErrno != 0 {
             let reason = String(cString: strerror(sink.writeErrno))

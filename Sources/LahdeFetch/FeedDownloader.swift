@@ -10,6 +10,10 @@ import LahdeCore
 /// the range, or the file changed at the source meanwhile, it starts again from zero. Failed transfers
 /// are retried with exponential backoff; the partial file also survives the process, so the next run
 /// continues where this one stopped.
+///
+/// What was last archived from each URL is remembered (`.sources/`) with the source's modification
+/// time; the next download asks for the file only if it changed since (HTTP `If-Modified-Since`), so an unchanged
+/// feed is not transferred again.
 public struct FeedDownloader: Sendable {
     public let archive: URL
     public let retry: RetryPolicy
@@ -45,6 +49,8 @@ public struct FeedDownloader: Sendable {
         let partialName = String(SHA256.hex(of: Array(request.url.utf8)).prefix(24))
         let partial = partialFolder.appendingPathComponent(partialName + ".part").path
         let statePath = partialFolder.appendingPathComponent(partialName + ".filetime").path
+        let source = SourceRecord(folder: folder, url: request.url)
+        let previous = source.read()
 
         var attempt = 0
         var resumed = false
@@ -58,7 +64,12 @@ public struct FeedDownloader: Sendable {
             let offset = lseek(descriptor, 0, SEEK_END)
             let expectedFileTime = Int((try? String(contentsOfFile: statePath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
             if offset > 0 { resumed = true }
-            let (outcome, fileTime) = CurlTransfer.run(request, into: descriptor, from: Int64(offset), expectedFileTime: expectedFileTime)
+            // Ask only for a newer file when the last one from this URL is archived and nothing is half-fetched.
+            // (HTTP only: a file:// or SFTP copy is cheap, and a file dropped with an older modification time must not be missed.)
+            let ifModifiedSince = offset == 0 && request.isHTTP && previous.map { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0.sha256).path) } == true
+                ? previous?.fileTime ?? -1 : -1
+            let (outcome, fileTime) = CurlTransfer.run(
+                request, into: descriptor, from: Int64(offset), expectedFileTime: expectedFileTime, ifModifiedSince: ifModifiedSince)
             if fileTime != -1, offset == 0 || expectedFileTime == -1 {
                 try? String(fileTime).write(toFile: statePath, atomically: true, encoding: .utf8)
             }
@@ -70,8 +81,21 @@ public struct FeedDownloader: Sendable {
                     throw FetchError(url: request.url, problem: "cannot sync \(partial): \(String(cString: strerror(errno)))", retryable: false)
                 }
                 let archived = try archiveComplete(partial: partial, request: request, folder: folder, now: now, attempts: attempt, resumed: resumed)
+                let sourceTime = fileTime != -1 ? fileTime : expectedFileTime
+                source.write(sha256: archived.sha256, fileTime: sourceTime)
                 unlink(statePath)
                 return archived
+            case .notModified:
+                close(descriptor)
+                unlink(partial)
+                guard let previous else {
+                    throw FetchError(url: request.url, problem: "the source answered 'not modified' to a first download", retryable: false)
+                }
+                let path = folder.appendingPathComponent(previous.sha256).path
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).flatMap { $0 } ?? 0
+                return ArchivedFeed(
+                    path: path, sha256: previous.sha256, byteCount: Int64(size), originalName: request.originalName, wasAlreadyArchived: true,
+                    attempts: attempt, resumed: false, notModified: true)
             case .restartFromZero:
                 _ = ftruncate(descriptor, 0)
                 close(descriptor)
@@ -107,7 +131,7 @@ public struct FeedDownloader: Sendable {
             unlink(partial)
             return ArchivedFeed(
                 path: target, sha256: sha256, byteCount: byteCount, originalName: request.originalName, wasAlreadyArchived: true,
-                attempts: attempts, resumed: resumed)
+                attempts: attempts, resumed: resumed, notModified: false)
         }
         let sidecar: [String: Any] = [
             "original_name": request.originalName, "url": request.url, "sha256": sha256, "byte_count": byteCount,
@@ -125,7 +149,7 @@ public struct FeedDownloader: Sendable {
         Self.syncFolder(folder.path)
         return ArchivedFeed(
             path: target, sha256: sha256, byteCount: byteCount, originalName: request.originalName, wasAlreadyArchived: false,
-            attempts: attempts, resumed: resumed)
+            attempts: attempts, resumed: resumed, notModified: false)
     }
 
     static func hash(path: String) throws -> (String, Int64) {

@@ -24,6 +24,11 @@ public struct FetchRequest: Sendable {
         self.url = url
     }
 
+    var isHTTP: Bool {
+        let lowered = url.lowercased()
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://")
+    }
+
     /// The name the feed has at its source: the URL's last path segment.
     public var originalName: String {
         let path = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url

@@ -31,6 +31,8 @@ struct JobRunner {
         var nextDue: Date?
         var attempts: Int?
         var resumed = false
+        /// The source said the feed had not changed since the last download; nothing was transferred.
+        var notModified = false
     }
 
     let connection: PostgresConnection
@@ -70,6 +72,7 @@ struct JobRunner {
             outcome.sha256 = archived.sha256
             outcome.attempts = archived.attempts
             outcome.resumed = archived.resumed
+            outcome.notModified = archived.notModified
             let loader = try FeedLoading.loader(connection: connection, definition: job.definition, catalogue: catalogue, lockMode: .wait)
             let report = try FeedLoading.load(
                 try InputFile(path: archived.path), fileName: archived.originalName, definition: job.definition, loader: loader, force: false,

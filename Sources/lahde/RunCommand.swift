@@ -86,7 +86,8 @@ struct RunCommand: ParsableCommand {
                     + "\(counts.read) records: \(counts.applied) applied, \(counts.unchanged) unchanged, \(counts.superseded) superseded, "
                     + "\(counts.quarantined) quarantined" + due)
         case .unchanged:
-            print("= \(outcome.job): nothing new (\(outcome.file ?? "?") already imported as batch \(outcome.batch ?? 0))" + due)
+            let how = outcome.notModified ? "not modified at the source" : "already imported"
+            print("= \(outcome.job): nothing new (\(outcome.file ?? "?") \(how), batch \(outcome.batch ?? 0))" + due)
         case .failed:
             print("✗ \(outcome.job): failed: \(outcome.error ?? "unknown error")" + (outcome.run.map { " (run \($0); the next run retries)" } ?? ""))
         case .skipped:
@@ -103,7 +104,7 @@ extension JobRunner.Outcome {
         [
             "job": job, "status": status.rawValue, "run": run as Any, "file": file as Any, "sha256": sha256 as Any, "batch": batch as Any,
             "counts": counts?.jsonObject as Any, "error": error as Any, "next_due": nextDue.map(JobTime.text) as Any,
-            "attempts": attempts as Any, "resumed": resumed,
+            "attempts": attempts as Any, "resumed": resumed, "not_modified": notModified,
         ]
     }
 }

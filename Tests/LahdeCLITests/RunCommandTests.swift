@@ -62,7 +62,13 @@ struct RunCommandTests {
 
     @Test("a due job fetches and imports once; the next run finds it not due; run by name, it fetches nothing new")
     func dueJobRunsOnce() throws {
-        let server = try LoopbackHTTPServer { Self.serve(Self.feed, request: $0) }
+        let lastModified = "Tue, 01 Dec 2026 22:00:00 GMT"
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-modified-since"] == lastModified { return .init(status: 304) }
+            var response = Self.serve(Self.feed, request: request)
+            response.headers["Last-Modified"] = lastModified
+            return response
+        }
         let installation = try Installation(jobs: [("nightly", server.baseURL + "/exports/customers.jsonl")])
         let env = installation.environment
 
@@ -86,6 +92,8 @@ struct RunCommandTests {
         #expect(byName.status == 0, "\(byName.errorOutput)")
         let again = try #require(try jsonLines(byName.output).first)
         #expect(again["status"] as? String == "unchanged")
+        #expect(again["not_modified"] as? Bool == true, "the unchanged feed is not transferred again")
+        #expect(server.requests.last?.headers["if-modified-since"] == lastModified)
         #expect(again["batch"] as? Int == outcome["batch"] as? Int)
         #expect(try installation.count("SELECT count(*) AS n FROM lahde.batch") == 1, "already-archived content is not imported twice")
         #expect(try installation.count("SELECT count(*) AS n FROM lahde.job_run WHERE status = 'loaded'") == 1)

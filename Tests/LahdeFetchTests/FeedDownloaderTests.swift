@@ -143,6 +143,26 @@ struct FeedDownloaderTests {
         #expect(archived.originalName == "feed.jsonl")
     }
 
+    @Test("an unchanged feed is not transferred again: If-Modified-Since with the source's time, answered 304")
+    func notModified() throws {
+        let lastModified = "Tue, 01 Dec 2026 22:00:00 GMT"
+        let server = try LoopbackHTTPServer { request in
+            if request.headers["if-modified-since"] == lastModified { return .init(status: 304) }
+            var response = Self.serve(Self.feed, honourRange: true, request: request)
+            response.headers["Last-Modified"] = lastModified
+            return response
+        }
+        let downloader = try downloader()
+        let first = try downloader.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(first.notModified == false)
+        let second = try downloader.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+        #expect(second.notModified)
+        #expect(second.sha256 == first.sha256)
+        #expect(second.path == first.path)
+        #expect(second.byteCount == Int64(Self.feed.count))
+        #expect(server.requests.map { $0.headers["if-modified-since"] } == [nil, lastModified])
+    }
+
     @Test("backoff doubles up to its ceiling")
     func backoff() {
         let policy = RetryPolicy(attempts: 6, initialDelaySeconds: 2, maximumDelaySeconds: 10)
