@@ -203,6 +203,20 @@ struct RunCommandTests {
         #expect(server.requests.count == 2)
     }
 
+    @Test("a run whose process died (left 'running') is marked failed by the next run of the job, which runs it")
+    func interruptedRunIsMarkedFailed() throws {
+        let installation = try Installation(jobs: [("nightly", Self.customers.absoluteString)])
+        let db = try installation.database.connect()
+        _ = try lahde.run(["db", "migrate"], environment: installation.environment)
+        try db.execute(script: "INSERT INTO lahde.job_run (job, status) VALUES ('nightly', 'running')")
+        let result = try lahde.run(["run", "--json"], environment: installation.environment)
+        #expect(result.status == 0, "\(result.errorOutput)")
+        #expect(try jsonLines(result.output).first?["status"] as? String == "loaded")
+        let rows = try db.query("SELECT status, error FROM lahde.job_run ORDER BY run_id").rows
+        #expect(rows.map { $0["status"] } == ["failed", "loaded"])
+        #expect(rows.first?["error"]?.contains("interrupted") == true)
+    }
+
     @Test("an unknown job or a connector without fetch is refused with exit status 1")
     func notAJob() throws {
         let installation = try Installation(jobs: [])

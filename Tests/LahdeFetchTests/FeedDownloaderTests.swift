@@ -163,6 +163,28 @@ struct FeedDownloaderTests {
         #expect(server.requests.map { $0.headers["if-modified-since"] } == [nil, lastModified])
     }
 
+    @Test("basic-auth credentials are sent as an Authorization header, never in the URL or the sidecar")
+    func basicAuth() throws {
+        let server = try LoopbackHTTPServer { request in
+            request.headers["authorization"] == "Basic " + Data("lahde:s3cret".utf8).base64EncodedString()
+                ? Self.serve(Self.feed, honourRange: true, request: request) : .init(status: 401)
+        }
+        var request = FetchRequest(url: server.baseURL + "/feed.bin")
+        request.username = "lahde"
+        request.password = "s3cret"
+        let archived = try downloader().download(request, connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        let sidecar = try String(contentsOfFile: archived.path + ".json", encoding: .utf8)
+        #expect(sidecar.contains("s3cret") == false)
+        let denied = try downloader()
+        do {
+            _ = try denied.download(FetchRequest(url: server.baseURL + "/feed.bin"), connector: "demo")
+            Issue.record("a 401 must fail")
+        } catch {
+            #expect(error.retryable == false)
+        }
+    }
+
     @Test("backoff doubles up to its ceiling")
     func backoff() {
         let policy = RetryPolicy(attempts: 6, initialDelaySeconds: 2, maximumDelaySeconds: 10)
