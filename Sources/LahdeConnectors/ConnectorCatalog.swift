@@ -18,6 +18,22 @@ public struct ConnectorCatalog: Sendable {
         return ConnectorCatalog(folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors"))
     }
 
+    /// The names of every definition in the folder (`NAME.json`), sorted.
+    public func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// The `replay` section of `NAME.json` read on its own, without checking the rest of the definition,
+    /// so that `lahde replay` can tell which files a definition it cannot use would have read.
+    public func replaySelection(named name: String) -> ReplaySelection? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name + ".json").path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let replay = object["replay"] as? [String: Any], let files = replay["files"] as? [String]
+        else { return nil }
+        return ReplaySelection(files: files)
+    }
+
     /// Loads `NAME.json`, checking it against the field catalogue.
     public func definition(named name: String, catalogue: FieldCatalogue) throws -> ConnectorDefinition {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
@@ -77,12 +93,6 @@ public struct ConnectorCatalog: Sendable {
         definition.fetch?.installationRoot = folder.deletingLastPathComponent()
         try definition.fetch?.check(definitionFile: file.path)
         return definition
-    }
-
-    /// The names of every definition in the folder, sorted.
-    public func names() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 }
 

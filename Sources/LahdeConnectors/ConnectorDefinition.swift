@@ -51,6 +51,8 @@ public struct ConnectorDefinition: Sendable, Decodable {
     public var schedule: String?
     /// Where the job fetches the feed; a definition with `fetch` is a job of `lahde run`.
     public var fetch: FetchDefinition?
+    /// Which files of a folder `lahde replay` reads with this connector.
+    public var replay: ReplaySelection?
 
     /// The parsed schedule (checked when the definition loaded).
     public var cronSchedule: CronSchedule? {
@@ -58,7 +60,7 @@ public struct ConnectorDefinition: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched, fetch
+        case name, description, source, format, trust, schedule, unmatched, fetch, replay
         case createsEntities = "creates_entities"
     }
 

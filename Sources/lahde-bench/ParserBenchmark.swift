@@ -40,5 +40,7 @@ enum ParserBenchmark {
         print("generated customer export  \(rows) rows, \(String(format: "%.0f", megabytesRead)) MB")
         print("CSV locate fields          \(String(format: "%.2f", locate)) s, \(String(format: "%.0f", megabytesRead / locate)) MB/s, \(records) records")
         print("CSV connector (mapping)    \(String(format: "%.2f", map)) s, \(Benchmark.rate(observed + rejected, map)) rows/s, \(String(format: "%.0f", megabytesRead / map)) MB/s, \(rejected) rejected")
+        try FileManager.default.removeItem(atPath: path)
+        try DatahubParserBenchmark.run(megabytes: megabytes, work: work, repository: connectors.deletingLastPathComponent())
     }
 }

@@ -73,10 +73,14 @@ struct JobRunner {
             outcome.attempts = archived.attempts
             outcome.resumed = archived.resumed
             outcome.notModified = archived.notModified
-            let loader = try FeedLoading.loader(connection: connection, definition: job.definition, catalogue: catalogue, lockMode: .wait)
-            let report = try FeedLoading.load(
-                try InputFile(path: archived.path), fileName: archived.originalName, definition: job.definition, loader: loader, force: false,
-                showProgress: showProgress)
+            let loader = RegisterLoader(
+                connection: connection, policy: job.definition.policy(for: catalogue), lockMode: .wait,
+                suppressionKey: try RegisterSession.suppressionKey(create: false))
+            let report = try FeedFileImport.load(
+                path: archived.path, fileName: archived.originalName, definition: job.definition, loader: loader, progress: showProgress)
+            if report.status == .failed {
+                throw CommandFailure(.inputFailed, "importing \(archived.originalName) (archived as \(archived.path)): \(report.error ?? "failed")")
+            }
             outcome.status = report.status == .loaded ? .loaded : .unchanged
             outcome.batch = report.batch
             outcome.counts = report.counts
