@@ -30,6 +30,16 @@ public struct FeedDownloader: Sendable {
         self.sleep = sleep
     }
 
+    /// A partial download older than this is started again from zero rather than continued.
+    public var maximumPartialAge: TimeInterval = 12 * 3600
+
+    /// Where the download of `url` collects its bytes: one partial file per URL, so that a later run
+    /// resumes the same download.
+    func partialPath(url: String, connector: String) -> String {
+        let name = String(SHA256.hex(of: Array(url.utf8)).prefix(24))
+        return folder(connector: connector).appendingPathComponent(".partial", isDirectory: true).appendingPathComponent(name + ".part").path
+    }
+
     /// The folder of one connector's archived feeds.
     public func folder(connector: String) -> URL {
         archive.appendingPathComponent(connector, isDirectory: true)
@@ -45,10 +55,16 @@ public struct FeedDownloader: Sendable {
         } catch {
             throw FetchError(url: request.url, problem: "cannot create \(partialFolder.path): \(error.localizedDescription)", retryable: false)
         }
-        // One partial file per URL, so that a later run resumes the same download.
-        let partialName = String(SHA256.hex(of: Array(request.url.utf8)).prefix(24))
-        let partial = partialFolder.appendingPathComponent(partialName + ".part").path
-        let statePath = partialFolder.appendingPathComponent(partialName + ".filetime").path
+        let partial = partialPath(url: request.url, connector: connector)
+        let statePath = String(partial.dropLast(".part".count)) + ".filetime"
+        // A partial file from long ago may belong to an older version of a file whose server names no
+        // modification time; only a recent one (a retry of the same night's run) is continued.
+        if let modified = (try? FileManager.default.attributesOfItem(atPath: partial))?[.modificationDate] as? Date,
+            now.timeIntervalSince(modified) > maximumPartialAge
+        {
+            unlink(partial)
+            unlink(statePath)
+        }
         let source = SourceRecord(folder: folder, url: request.url)
         let previous = source.read()
 

@@ -97,6 +97,20 @@ struct FeedDownloaderTests {
         #expect(server.requests.map { $0.headers["range"] } == [nil, "bytes=30000-"])
     }
 
+    @Test("a partial file older than the limit is not continued: the download starts from zero")
+    func stalePartialIsDiscarded() throws {
+        let server = try LoopbackHTTPServer { Self.serve(Self.feed, honourRange: true, request: $0) }
+        let url = server.baseURL + "/feed.bin"
+        let downloader = try downloader()
+        let partial = downloader.partialPath(url: url, connector: "demo")
+        try FileManager.default.createDirectory(atPath: (partial as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(Array(repeating: 0x41, count: 1000)).write(to: URL(fileURLWithPath: partial))  // yesterday's bytes of another version
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-13 * 3600)], ofItemAtPath: partial)
+        let archived = try downloader.download(FetchRequest(url: url), connector: "demo")
+        #expect(archived.sha256 == Self.feedHash)
+        #expect(server.requests.map { $0.headers["range"] } == [nil])
+    }
+
     @Test("500 responses are retried with backoff, then succeed; a 404 is not retried")
     func retries() throws {
         let counter = Counter()
