@@ -82,8 +82,10 @@ public struct FeedDownloader: Sendable {
             if offset > 0 { resumed = true }
             // Ask only for a newer file when the last one from this URL is archived and nothing is half-fetched.
             // (HTTP only: a file:// or SFTP copy is cheap, and a file dropped with an older modification time must not be missed.)
-            let ifModifiedSince = offset == 0 && request.isHTTP && previous.map { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0.sha256).path) } == true
-                ? previous?.fileTime ?? -1 : -1
+            var ifModifiedSince = -1
+            if offset == 0, request.isHTTP, let previous, FileManager.default.fileExists(atPath: folder.appendingPathComponent(previous.sha256).path) {
+                ifModifiedSince = previous.fileTime
+            }
             let (outcome, fileTime) = CurlTransfer.run(
                 request, into: descriptor, from: Int64(offset), expectedFileTime: expectedFileTime, ifModifiedSince: ifModifiedSince)
             if fileTime != -1, offset == 0 || expectedFileTime == -1 {
