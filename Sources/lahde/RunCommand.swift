@@ -47,8 +47,10 @@ struct RunCommand: ParsableCommand {
                 outcomes.append(outcome)
             }
             if all.isEmpty, broken.isEmpty, !output.json { print("no jobs: no connector definition in \(catalog.folder.path) has a fetch section") }
-            for job in all where job.definition.cronSchedule != nil {
-                let outcome = try runner.run(job, onlyIfDue: true)
+            for job in all {
+                // A job without a schedule runs only when named.
+                let outcome = job.definition.cronSchedule == nil
+                    ? JobRunner.Outcome(job: job.name, status: .notDue) : try runner.run(job, onlyIfDue: true)
                 emit(outcome)
                 outcomes.append(outcome)
             }
@@ -93,7 +95,7 @@ struct RunCommand: ParsableCommand {
         case .skipped:
             print("~ \(outcome.job): \(outcome.error ?? "running elsewhere")")
         case .notDue:
-            print("- \(outcome.job): not due" + (outcome.nextDue.map { " until \(JobTime.text($0))" } ?? ""))
+            print("- \(outcome.job): not due" + (outcome.nextDue.map { " until \(JobTime.text($0))" } ?? " (no schedule: lahde run \(outcome.job) runs it)"))
         }
     }
 }
