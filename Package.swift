@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
         .target(
             name: "LahdeConnectors",
-            dependencies: ["LahdeCore", "LahdeFormats", "LahdeXML", "LahdeStore"],
+            dependencies: ["LahdeCore", "LahdeFormats", "LahdeXML", "LahdeStore", "LahdeFetch"],
             swiftSettings: swiftSettings
         ),
 
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "LahdeFetchTests", dependencies: ["LahdeFetch", "_LahdeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdeConnectorsTests",
-            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "_LahdeTestSupport"],
+            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "LahdeFetch", "LahdePostgres", "_LahdeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

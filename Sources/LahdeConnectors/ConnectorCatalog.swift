@@ -92,6 +92,7 @@ public struct ConnectorCatalog: Sendable {
         }
         definition.fetch?.installationRoot = folder.deletingLastPathComponent()
         try definition.fetch?.check(definitionFile: file.path)
+        definition.api?.installationRoot = folder.deletingLastPathComponent()
         return definition
     }
 }
@@ -108,5 +109,5 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
 }
 
 enum ConnectorFormats {
-    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "datahub-xml"]
+    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "vtj-xml", "datahub-xml"]
 }

@@ -8,7 +8,7 @@ import LahdeStore
 /// a new build; they are checked when loaded and every problem names the file and the key.
 public struct ConnectorDefinition: Sendable, Decodable {
     public struct Format: Sendable, Decodable {
-        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api` or `datahub-xml`.
+        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api`, `vtj-xml` or `datahub-xml`.
         public var type: String
         /// The layout and column mapping of a `csv` format (its other keys sit beside `type`).
         public var csv: CSVFormat?
@@ -47,6 +47,8 @@ public struct ConnectorDefinition: Sendable, Decodable {
     /// Records that match nothing (and may not create): `quarantine` (default) or `ignore`.
     public var unmatched: UnmatchedRecords?
     public var trust: Trust
+    /// Where a pulling connector (`lahde pull`) fetches from: the `api` section.
+    public var api: ChangeAPISettings?
     /// Cron expression (five fields, see ``CronSchedule``): when `lahde run` runs this connector's job.
     public var schedule: String?
     /// Where the job fetches the feed; a definition with `fetch` is a job of `lahde run`.
@@ -60,7 +62,7 @@ public struct ConnectorDefinition: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched, fetch, replay
+        case name, description, source, format, trust, schedule, unmatched, fetch, replay, api
         case createsEntities = "creates_entities"
     }
 

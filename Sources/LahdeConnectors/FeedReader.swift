@@ -11,6 +11,7 @@ public enum FeedReader {
         case "observations-jsonl": try ObservationLinesConnector().read(file, emit: emit)
         case "vtj-legacy": try VTJLegacyConnector().read(file, emit: emit)
         case "vtj-api": try VTJChangeAPIConnector().read(file, emit: emit)
+        case "vtj-xml": try VTJPersonXMLConnector().read(file, emit: emit)
         case "datahub-xml": return try DatahubConnector(settings: format.datahub ?? DatahubSettings()).read(file, emit: emit)
         case "csv":
             guard let csv = format.csv else { throw InputFileError("the csv format has no layout") }

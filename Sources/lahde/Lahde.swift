@@ -33,6 +33,11 @@ struct Lahde: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // Bad usage exits 1 as the README's table says, not argument-parser's 64.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usageOrNotFound.rawValue)
+            }
             exit(dueTo: error)
         }
     }

@@ -23,7 +23,7 @@ struct ReplayCommandTests {
         let skipped = try #require(summary["skipped"] as? [String])
         #expect(files.count + skipped.count == onDisk)
         #expect(files.allSatisfy { $0["status"] as? String == "loaded" })
-        // The customer system's own records first (1 January), the population register's API page last.
+        // The customer system's own records first (1 January).
         #expect(files.first?["connector"] as? String == "customer-system-jsonl")
         #expect(files.prefix(3).map { $0["file"] as? String }.contains("customers/customers-2026-01-01.csv"))
         let feedTimes = files.compactMap { $0["feed_time"] as? String }
