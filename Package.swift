@@ -39,7 +39,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "LahdeXML", dependencies: ["CLibXML2", "LahdeCore"], swiftSettings: swiftSettings),
-        .target(name: "LahdeFetch", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "LahdeFetch", dependencies: ["CCurl", "LahdeCore"], swiftSettings: swiftSettings),
 
         // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
         .target(
@@ -85,6 +85,7 @@ let package = Package(
         ),
         .testTarget(name: "LahdeCoreTests", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
+        .testTarget(name: "LahdeFetchTests", dependencies: ["LahdeFetch", "_LahdeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdeConnectorsTests",
             dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "LahdeFetch", "LahdePostgres", "_LahdeTestSupport"],

@@ -83,6 +83,15 @@ public struct ConnectorCatalog: Sendable {
         // A relative XSD folder is relative to the installation: the folder holding connectors/.
         definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
         try definition.format.datahub?.check(definitionFile: file.path)
+        if let schedule = definition.schedule {
+            do {
+                _ = try CronSchedule(schedule)
+            } catch {
+                throw DefinitionError(file: file.path, key: "schedule", problem: error.description)
+            }
+        }
+        definition.fetch?.installationRoot = folder.deletingLastPathComponent()
+        try definition.fetch?.check(definitionFile: file.path)
         definition.api?.installationRoot = folder.deletingLastPathComponent()
         return definition
     }

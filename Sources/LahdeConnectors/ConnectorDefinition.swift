@@ -49,13 +49,20 @@ public struct ConnectorDefinition: Sendable, Decodable {
     public var trust: Trust
     /// Where a pulling connector (`lahde pull`) fetches from: the `api` section.
     public var api: ChangeAPISettings?
-    /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
+    /// Cron expression (five fields, see ``CronSchedule``): when `lahde run` runs this connector's job.
     public var schedule: String?
+    /// Where the job fetches the feed; a definition with `fetch` is a job of `lahde run`.
+    public var fetch: FetchDefinition?
     /// Which files of a folder `lahde replay` reads with this connector.
     public var replay: ReplaySelection?
 
+    /// The parsed schedule (checked when the definition loaded).
+    public var cronSchedule: CronSchedule? {
+        schedule.flatMap { try? CronSchedule($0) }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched, replay, api
+        case name, description, source, format, trust, schedule, unmatched, fetch, replay, api
         case createsEntities = "creates_entities"
     }
 

@@ -11,4 +11,17 @@ public enum CurlLibrary {
         guard let text = curl_version() else { return "unknown" }
         return String(cString: text)
     }
+
+    /// The protocols this libcurl speaks (`https`, `sftp`, `file`, …): a build without `sftp` cannot run
+    /// SFTP jobs, and says so here rather than at 2 a.m. (`protocols` is in the first version of the info
+    /// struct, so asking for that version is enough.)
+    public static var protocols: Set<String> {
+        guard let info = curl_version_info(CURLVERSION_FIRST), var list = info.pointee.protocols else { return [] }
+        var names = Set<String>()
+        while let name = list.pointee {
+            names.insert(String(cString: name))
+            list += 1
+        }
+        return names
+    }
 }

@@ -10,18 +10,23 @@ import LahdeStore
 /// lock or a missing suppression key stop the whole command.
 enum FeedFileImport {
     /// Acknowledgements a Datahub file carries are recorded in the batch's own transaction.
+    /// - Parameter fileName: the name the ledger and provenance show when it is not the file's own (a feed
+    ///   `lahde run` archived under its hash keeps the name it had at its source).
     static func load(
-        path: String, definition: ConnectorDefinition, loader: RegisterLoader, force: Bool = false, progress showProgress: Bool
+        path: String, fileName: String? = nil, definition: ConnectorDefinition, loader: RegisterLoader, force: Bool = false,
+        progress showProgress: Bool
     ) throws -> BatchReport {
         var sha256 = ""
         do {
             let file = try InputFile(path: path)
             sha256 = file.sha256
+            var input = file.batchInput(for: definition.format)
+            if let fileName { input.fileName = fileName }
             let progress = ProgressLine(
-                label: (path as NSString).lastPathComponent, totalBytes: file.byteCount, enabled: showProgress && isatty(STDERR_FILENO) == 1)
+                label: input.fileName, totalBytes: file.byteCount, enabled: showProgress && isatty(STDERR_FILENO) == 1)
             defer { progress.finish() }
             var summary: DatahubReadSummary?
-            return try loader.load(file.batchInput(for: definition.format), force: force, alsoRecord: { connection, batchID in
+            return try loader.load(input, force: force, alsoRecord: { connection, batchID in
                 try AcknowledgementLog.record(summary?.acknowledgementLog ?? [], batchID: batchID, on: connection)
             }) { emit in
                 summary = try FeedReader.read(file, format: definition.format) { item in

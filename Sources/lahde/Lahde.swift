@@ -24,7 +24,7 @@ struct Lahde: ParsableCommand {
               lahde db status
             """,
         version: LahdeVersion.string,
-        subcommands: [ImportCommand.self, ReplayCommand.self, PullCommand.self, PurgeCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
+        subcommands: [ImportCommand.self, RunCommand.self, StatusCommand.self, ReplayCommand.self, PullCommand.self, PurgeCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
     )
 
     static func main() {

@@ -74,3 +74,57 @@ struct ConnectorDefinitionTests {
         #expect(error?.key == "api.client_cert")
     }
 }
+
+@Suite("Connector definitions: schedule and fetch")
+struct FetchDefinitionTests {
+    func load(_ extra: String) throws -> ConnectorDefinition {
+        let db = try TestCluster.freshDatabase().connect()
+        let catalogue = try FieldCatalogue.load(from: db)
+        let folder = try TemporaryFolder.make(prefix: "lahde-defs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try (#"{"name": "job", "format": {"type": "observations-jsonl"}, "creates_entities": false, "trust": {"default": 1}, "# + extra + "}")
+            .write(to: folder.appendingPathComponent("job.json"), atomically: true, encoding: .utf8)
+        return try ConnectorCatalog(folder: folder).definition(named: "job", catalogue: catalogue)
+    }
+
+    @Test("a schedule and an https fetch with a client certificate load")
+    func loads() throws {
+        let definition = try load(#""schedule": "15 2 * * *", "fetch": {"url": "https://feeds.example.fi/x.csv", "client_certificate": "tls/c.pem", "client_key": "tls/c.key", "key_passphrase_env": "X", "retries": 3}"#)
+        #expect(definition.cronSchedule?.expression == "15 2 * * *")
+        #expect(definition.fetch?.retries == 3)
+        #expect(definition.fetch?.resolvedPath(definition.fetch?.clientCertificate)?.hasSuffix("/tls/c.pem") == true)
+    }
+
+    @Test("bad fetch sections and schedules are refused with the key at fault", arguments: [
+        (#""schedule": "61 * * * *""#, "schedule"),
+        (#""fetch": {"url": "ftp://x/y"}"#, "fetch.url"),
+        (#""fetch": {"url": "http://feeds.example.fi/x"}"#, "fetch.url"),
+        (#""fetch": {"url": "https://user:secret@feeds.example.fi/x"}"#, "fetch.url"),
+        (#""fetch": {"url": "https://feeds.example.fi/x", "client_certificate": "c.pem"}"#, "fetch.client_key"),
+        (#""fetch": {"url": "sftp://h/x", "private_key": "k"}"#, "fetch.known_hosts"),
+        (#""fetch": {"url": "sftp://h/x", "known_hosts": "k"}"#, "fetch.private_key"),
+        (#""fetch": {"url": "file:///srv/x", "ca_file": "ca.pem"}"#, "fetch.ca_file"),
+        (#""fetch": {"url": "https://h/x", "password_file": "p"}"#, "fetch.username"),
+        (#""fetch": {"url": "https://h/x", "retries": 0}"#, "fetch.retries"),
+        (#""fetch": {"url": "https://h/x", "pasword_file": "p"}"#, "fetch.pasword_file"),
+    ])
+    func refused(extra: String, key: String) throws {
+        do {
+            _ = try load(extra)
+            Issue.record("must be refused: \(extra)")
+        } catch let error as DefinitionError {
+            #expect(error.key == key, "\(error.description)")
+        }
+    }
+
+    @Test("secrets come from a file (one trailing newline dropped) or the environment, never the definition")
+    func secrets() throws {
+        let folder = try TemporaryFolder.make(prefix: "lahde-secret")
+        try "s3cret\n".write(to: folder.appendingPathComponent("password"), atomically: true, encoding: .utf8)
+        let fromFile = try load(#""fetch": {"url": "https://h/x", "username": "u", "password_file": "\#(folder.path)/password"}"#)
+        #expect(try fromFile.fetch?.password() == "s3cret")
+        let fromEnvironment = try load(#""fetch": {"url": "https://h/x", "client_certificate": "c", "client_key": "k", "key_passphrase_env": "LAHDE_TEST_PASS"}"#)
+        #expect(try fromEnvironment.fetch?.keyPassphrase(environment: ["LAHDE_TEST_PASS": "pp"]) == "pp")
+        #expect(throws: FetchSecretError.self) { try fromEnvironment.fetch?.keyPassphrase(environment: [:]) }
+    }
+}
