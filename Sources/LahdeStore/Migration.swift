@@ -26,5 +26,6 @@ public struct Migration: Sendable {
         Migration(version: 3, name: "reported_death", bytes: PackageResources.V003_reported_death_sql),
         Migration(version: 4, name: "erasure", bytes: PackageResources.V004_erasure_sql),
         Migration(version: 5, name: "compact_provenance", bytes: PackageResources.V005_compact_provenance_sql),
+        Migration(version: 8, name: "access_roles", bytes: PackageResources.V008_access_roles_sql),
     ]
 }
