@@ -53,7 +53,7 @@ struct OutputScanTests {
         return codes
     }
 
-    @Test("a full run over every sample feed prints no henkilötunnus from the inputs, in logs, errors or output")
+    @Test("a full run over every sample feed prints no henkilötunnus from the inputs, in logs, errors, output or quarantine reasons")
     func fullRunLeaksNoIdentityCode() throws {
         let codes = try Self.identityCodes()
         #expect(codes.count >= 10, "the samples should hold identity codes to look for; found \(codes.count)")
@@ -104,6 +104,11 @@ struct OutputScanTests {
         for customer in ["100001", "100002", "100003", "100004", "100005"] {
             try run(["provenance", customer, "--history"])
         }
+        // What the ledger keeps as text: quarantine reasons and batch errors.
+        let db = try database.connect()
+        let reasons = try db.query("SELECT reason AS text FROM lahde.quarantine UNION ALL SELECT error FROM lahde.batch WHERE error IS NOT NULL").rows
+        #expect(reasons.isEmpty == false)
+        transcript.append(("(quarantine reasons and batch errors)", reasons.compactMap { $0["text"] }.joined(separator: "\n")))
         for (command, text) in transcript {
             let leaked = codes.filter { text.contains($0) }.map { String($0.prefix(7)) + "****" }
             #expect(leaked.isEmpty, "`lahde \(Redaction.maskingHenkilotunnus(in: command))` printed \(leaked.sorted())")
