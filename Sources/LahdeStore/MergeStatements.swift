@@ -268,29 +268,34 @@ enum MergeStatements {
         """
         INSERT INTO lahde.provenance_change
             (entity_kind, entity_id, batch_id, fields, old_values, new_values, trusts, rules, locators, valid_froms, losing)
-        SELECT d.entity_kind, d.entity_id, x.batch_id, array_agg(d.field), array_agg(d.old_value), array_agg(d.value),
-               array_agg(d.trust), array_agg(d.rule), array_agg(d.locator), array_agg(d.valid_from), l.losing
-        FROM m_decided d CROSS JOIN m_ctx x
+        SELECT a.entity_kind, a.entity_id, (SELECT batch_id FROM m_ctx), a.fields, a.old_values, a.new_values,
+               a.trusts, a.rules, a.locators, a.valid_froms, l.losing
+        FROM (SELECT d.entity_kind, d.entity_id, array_agg(d.field) AS fields, array_agg(d.old_value) AS old_values,
+                     array_agg(d.value) AS new_values, array_agg(d.trust) AS trusts, array_agg(d.rule) AS rules,
+                     array_agg(d.locator) AS locators, array_agg(d.valid_from) AS valid_froms
+              FROM m_decided d
+              WHERE d.rule IN (\(written))
+              GROUP BY d.entity_kind, d.entity_id) a
         LEFT JOIN m_losing l USING (entity_kind, entity_id)
-        WHERE d.rule IN (\(written))
-        GROUP BY d.entity_kind, d.entity_id, x.batch_id, l.losing
         """,
         """
         CREATE TEMP TABLE m_tags ON COMMIT DROP AS
         SELECT d.entity_kind, d.entity_id,
-               jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, x.batch_id, d.locator, d.valid_from, d.rule)) AS tags
-        FROM m_decided d CROSS JOIN m_ctx x
+               jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, (SELECT batch_id FROM m_ctx), d.locator, d.valid_from, d.rule)) AS tags
+        FROM m_decided d
         WHERE d.rule IN (\(written))
         GROUP BY d.entity_kind, d.entity_id
         """,
+        // Entities without tags yet are those the update did not reach: the anti-join runs against the
+        // batch's own updated rows, not the whole tag table.
         """
-        UPDATE lahde.field_tag t SET tags = t.tags || n.tags
-        FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
-        """,
-        """
+        WITH updated AS (
+            UPDATE lahde.field_tag t SET tags = t.tags || n.tags
+            FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
+            RETURNING t.entity_kind, t.entity_id)
         INSERT INTO lahde.field_tag (entity_kind, entity_id, tags)
         SELECT n.entity_kind, n.entity_id, n.tags FROM m_tags n
-        WHERE NOT EXISTS (SELECT 1 FROM lahde.field_tag t WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id)
+        WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_kind = n.entity_kind AND u.entity_id = n.entity_id)
         """,
     ]
 

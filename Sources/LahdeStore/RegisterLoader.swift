@@ -93,6 +93,9 @@ public final class RegisterLoader {
         let catalogue = try FieldCatalogue.load(from: connection)
         try refreshTrust(catalogue)
 
+        // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
+        // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
+        try connection.query("SET LOCAL work_mem = '256MB'")
         try connection.query("TRUNCATE lahde.stage_item")
         var stager = Stager(catalogue: catalogue, input: input, suppression: try suppression())
         let stagingStart = DispatchTime.now().uptimeNanoseconds
