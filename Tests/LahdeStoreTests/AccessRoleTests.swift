@@ -45,7 +45,7 @@ struct AccessRoleTests {
             _ = try db.query(sql)
             return false
         } catch {
-            return (error as? PostgresError)?.sqlState == "42501"
+            return error.sqlState == "42501"
         }
     }
 
