@@ -54,3 +54,28 @@ struct VTJHostileInputTests {
         #expect(items.count == 2)
     }
 }
+
+/// The same hostile JSON through the observation-lines connector: one bad line loses only itself.
+@Suite("Observation lines: hostile lines")
+struct ObservationLinesHostileInputTests {
+    @Test("a line nested 100 000 deep and a line of invalid UTF-8 are rejected; the good line between them is read")
+    func hostileLines() throws {
+        let deep = "{\"entity\": \"party\", \"keys\": {\"customer_number\": \"1\"}, \"fields\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}\n"
+        let good = #"{"entity": "party", "keys": {"customer_number": "100001"}, "fields": {"last_name": "Salonen"}}"# + "\n"
+        let bytes = Array(deep.utf8) + Array(good.utf8) + Array(#"{"entity": "party", "keys": {"customer_number": "1"}, "fields": {"last_name": ""#.utf8) + [0xFF, 0xFE] + Array("\"}}\n".utf8)
+        let folder = try TemporaryFolder.make(prefix: "lahde-jsonl-hostile")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("feed.jsonl").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        var records = 0
+        var rejected: [String] = []
+        try ObservationLinesConnector().read(try InputFile(path: path)) { item in
+            switch item {
+            case .record: records += 1
+            case .rejected(let rejection): rejected.append(rejection.locator)
+            }
+        }
+        #expect(records == 1)
+        #expect(rejected == ["line 1", "line 3"])
+    }
+}
