@@ -44,7 +44,7 @@ let package = Package(
         // MARK: - Connectors: declarative definitions in connectors/, feeds turned into observations
         .target(
             name: "LahdeConnectors",
-            dependencies: ["LahdeCore", "LahdeFormats", "LahdeXML", "LahdeStore"],
+            dependencies: ["LahdeCore", "LahdeFormats", "LahdeXML", "LahdeStore", "LahdeFetch"],
             swiftSettings: swiftSettings
         ),
 
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdeConnectorsTests",
-            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "_LahdeTestSupport"],
+            dependencies: ["LahdeConnectors", "LahdeStore", "LahdeCore", "LahdeFormats", "LahdeXML", "LahdeFetch", "LahdePostgres", "_LahdeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

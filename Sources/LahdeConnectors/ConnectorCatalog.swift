@@ -18,6 +18,22 @@ public struct ConnectorCatalog: Sendable {
         return ConnectorCatalog(folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors"))
     }
 
+    /// The names of every definition in the folder (`NAME.json`), sorted.
+    public func names() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// The `replay` section of `NAME.json` read on its own, without checking the rest of the definition,
+    /// so that `lahde replay` can tell which files a definition it cannot use would have read.
+    public func replaySelection(named name: String) -> ReplaySelection? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name + ".json").path),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let replay = object["replay"] as? [String: Any], let files = replay["files"] as? [String]
+        else { return nil }
+        return ReplaySelection(files: files)
+    }
+
     /// Loads `NAME.json`, checking it against the field catalogue.
     public func definition(named name: String, catalogue: FieldCatalogue) throws -> ConnectorDefinition {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
@@ -67,6 +83,7 @@ public struct ConnectorCatalog: Sendable {
         // A relative XSD folder is relative to the installation: the folder holding connectors/.
         definition.format.datahub?.installationRoot = folder.deletingLastPathComponent()
         try definition.format.datahub?.check(definitionFile: file.path)
+        definition.api?.installationRoot = folder.deletingLastPathComponent()
         return definition
     }
 }
@@ -83,5 +100,5 @@ public struct DefinitionError: Error, Sendable, CustomStringConvertible {
 }
 
 enum ConnectorFormats {
-    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "datahub-xml"]
+    static let known: Set<String> = ["observations-jsonl", "csv", "vtj-legacy", "vtj-api", "vtj-xml", "datahub-xml"]
 }

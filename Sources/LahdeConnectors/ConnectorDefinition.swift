@@ -8,7 +8,7 @@ import LahdeStore
 /// a new build; they are checked when loaded and every problem names the file and the key.
 public struct ConnectorDefinition: Sendable, Decodable {
     public struct Format: Sendable, Decodable {
-        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api` or `datahub-xml`.
+        /// `observations-jsonl`, `csv`, `vtj-legacy`, `vtj-api`, `vtj-xml` or `datahub-xml`.
         public var type: String
         /// The layout and column mapping of a `csv` format (its other keys sit beside `type`).
         public var csv: CSVFormat?
@@ -47,11 +47,15 @@ public struct ConnectorDefinition: Sendable, Decodable {
     /// Records that match nothing (and may not create): `quarantine` (default) or `ignore`.
     public var unmatched: UnmatchedRecords?
     public var trust: Trust
+    /// Where a pulling connector (`lahde pull`) fetches from: the `api` section.
+    public var api: ChangeAPISettings?
     /// Cron expression for `lahde run` (scheduled jobs arrive with the operations work).
     public var schedule: String?
+    /// Which files of a folder `lahde replay` reads with this connector.
+    public var replay: ReplaySelection?
 
     enum CodingKeys: String, CodingKey {
-        case name, description, source, format, trust, schedule, unmatched
+        case name, description, source, format, trust, schedule, unmatched, replay, api
         case createsEntities = "creates_entities"
     }
 

@@ -9,8 +9,9 @@ import LahdeXML
 /// Each message is one business event (reference §2) and becomes one record, or one rejected item with
 /// the message's bytes: schema errors (when an XSD folder is set), the checks the XSD misses (§12: check
 /// digits, `DocumentType` against the root, UTC times) and unsupported types all quarantine the message
-/// whole, and the other messages still load. F01 and E58 are mapped; ACKs are counted in the summary;
-/// contract events (F04, F06, F18, F27) are quarantined until the register can hold contracts from feeds.
+/// whole, and the other messages still load. F01, E58 and the contract events F04, F06 and F18 are mapped;
+/// ACKs are recorded in the summary (and by the importer in `lahde.acknowledgement`), never merged; F27
+/// and every other type are quarantined.
 ///
 /// Byte ranges: the first message's range starts at the file's first byte (a one-message file is
 /// quarantined whole, declaration and envelope included) and each range ends where the next message's
@@ -22,8 +23,9 @@ public struct DatahubConnector: Sendable {
     /// multi-gigabyte quarantine row.
     static let rawLimit: Int64 = 16 << 20
 
-    static let mappedTypes: Set<String> = ["F01", "E58"]
-    static let contractTypes: Set<String> = ["F04", "F06", "F18", "F27"]
+    static let mappedTypes: Set<String> = ["F01", "E58", "F04", "F06", "F18"]
+    /// Validated against their schema too: what is recorded must be what Datahub sends.
+    static let validatedTypes = mappedTypes.union(["ACK"])
 
     /// - Parameter xsdFolder: the Datahub XSD tree (`masterdata/`, `common/`, …); `nil` skips schema
     ///   validation.
@@ -51,8 +53,9 @@ public struct DatahubConnector: Sendable {
         func flush(upTo end: Int64) throws {
             guard let message = pending else { return }
             pending = nil
-            let item = try self.item(for: message.element, schemaProblems: message.problems, range: message.start..<end, file: file, summary: &summary)
-            if let item { try emit(item) }
+            for item in try self.items(for: message.element, schemaProblems: message.problems, range: message.start..<end, file: file, summary: &summary) {
+                try emit(item)
+            }
         }
 
         do {
@@ -61,7 +64,7 @@ public struct DatahubConnector: Sendable {
                 return DatahubMessageType.isMessage(name.namespace, name.local)
             }, schema: { name in
                 guard let schemas, setupError == nil, let type = DatahubMessageType(namespace: name.namespace),
-                    Self.mappedTypes.contains(type.code)
+                    Self.validatedTypes.contains(type.code)
                 else { return nil }
                 do {
                     return try schemas.schema(for: type)
@@ -97,11 +100,12 @@ public struct DatahubConnector: Sendable {
         return summary
     }
 
-    /// One message's item; `nil` for an acknowledgement, which only counts.
-    private func item(
+    /// One message's items: one record (F01, E58), a contract record after its customers' party records
+    /// (F04, F06, F18), one rejected item, or none for an acknowledgement, which is recorded in the summary.
+    private func items(
         for element: XMLTreeElement, schemaProblems: [XMLProblem], range: Range<Int64>, file: InputFile, summary: inout DatahubReadSummary
-    ) throws -> FeedItem? {
-        guard let type = DatahubMessageType(namespace: element.name.namespace) else { return nil }
+    ) throws -> [FeedItem] {
+        guard let type = DatahubMessageType(namespace: element.name.namespace) else { return [] }
         summary.messages += 1
         summary.byType[type.code, default: 0] += 1
         let id = Self.identification(of: element) ?? "?"
@@ -115,32 +119,42 @@ public struct DatahubConnector: Sendable {
         }
 
         if let first = DatahubSchemaTolerance.relevant(schemaProblems).first {
-            return try rejected("not valid against the \(type.code) schema: \(first.message)", line: first.line ?? element.line, path: first.path ?? element.path)
+            return [try rejected("not valid against the \(type.code) schema: \(first.message)", line: first.line ?? element.line, path: first.path ?? element.path)]
         }
-        if type.code == "ACK" {
-            let elm = type.elementsNamespace
-            let transaction = element.children.first?.child(type.namespace, "Transaction")
-            let header = element.children.first?.child(type.namespace, "Header")
-            summary.acknowledgements.append(.init(
-                messageID: id, acknowledges: header?.child(DatahubMessageType.header, "OriginalBusinessDocumentReference")?.trimmedText,
-                reasonCode: transaction?.child(elm, "ReasonCode")?.trimmedText))
-            return nil
-        }
-        guard Self.mappedTypes.contains(type.code) else {
-            let why = Self.contractTypes.contains(type.code)
-                ? "\(type.code) contract messages are not loaded yet: the register takes contracts from feeds in a later release"
+        guard Self.validatedTypes.contains(type.code) else {
+            let why = type.code == "F27"
+                ? "F27 contract events are not loaded: their business use is unconfirmed (reference §6)"
                 : "\(type.code) messages carry nothing for the customer register"
-            return try rejected(why, line: element.line, path: element.path)
+            return [try rejected(why, line: element.line, path: element.path)]
         }
         do throws(DatahubMappingProblem) {
             let message = try DatahubEnvelope(root: element, type: type)
             switch type.code {
-            case "F01": return .record(try DatahubCustomerMapping.record(message, rawRange: range))
-            default: return .record(try DatahubAccountingPointMapping.record(message, rawRange: range))
+            case "ACK":
+                summary.acknowledgements.append(Self.acknowledgement(message))
+                return []
+            case "F01": return [.record(try DatahubCustomerMapping.record(message, rawRange: range))]
+            case "E58": return [.record(try DatahubAccountingPointMapping.record(message, rawRange: range))]
+            default: return try DatahubContractMapping.records(message, rawRange: range).map { .record($0) }
             }
         } catch {
-            return try rejected(error.reason, line: error.line, path: error.path)
+            return [try rejected(error.reason, line: error.line, path: error.path)]
         }
+    }
+
+    /// An ACK's header and outcome (reference §7); its header passed the same checks as any message's.
+    static func acknowledgement(_ message: DatahubEnvelope) -> DatahubReadSummary.Acknowledgement {
+        let elm = message.type.elementsNamespace
+        let header = message.root.children.first?.child(message.type.namespace, "Header")
+        let reasons = message.transaction.children(elm, "EventReason").map { reason in
+            [reason.child(elm, "EventReasonCode")?.trimmedText, reason.child(elm, "EventReasonText")?.trimmedText]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+        }
+        return .init(
+            messageID: message.identification,
+            acknowledges: header?.child(DatahubMessageType.header, "OriginalBusinessDocumentReference")?.trimmedText,
+            reasonCode: message.transaction.child(elm, "ReasonCode")?.trimmedText, process: message.process,
+            eventReasons: reasons.map { Redaction.maskingHenkilotunnus(in: $0) })
     }
 
     /// The header's message id, looked up without trusting the structure (for locators of bad messages).

@@ -26,7 +26,15 @@ enum DatahubCustomerMapping {
         let start = try transaction.required(elm, "StartOfOccurrence")
         let validFrom = try DatahubEnvelope.utc(start)
         let customer = try transaction.required(elm, "ConsumerInvolvedCustomerParty")
+        return try party(customer, message: message, validFrom: validFrom, rawRange: rawRange)
+    }
 
+    /// One `ConsumerInvolvedCustomerParty` (F01, or a contract message's customer) to a party record. F04
+    /// calls the contacts `CustomerCommunication`, F01 `Communication`; F06's customer has names only.
+    static func party(
+        _ customer: XMLTreeElement, message: DatahubEnvelope, validFrom: Date, rawRange: Range<Int64>
+    ) throws(DatahubMappingProblem) -> ObservedRecord {
+        let elm = message.type.elementsNamespace
         var keys: [MatchKey] = []
         let identification = try customer.required(elm, "Identification")
         let identificationType = try customer.required(elm, "IdentificationType")
@@ -72,7 +80,7 @@ enum DatahubCustomerMapping {
             }
             observe("birth_date", birth.trimmedText, birth)
         }
-        for communication in customer.children(elm, "Communication") {
+        for communication in customer.children(elm, "Communication") + customer.children(elm, "CustomerCommunication") {
             guard let number = communication.child(elm, "CompleteNumber"), !number.trimmedText.isEmpty else {
                 throw DatahubMappingProblem("Communication has no CompleteNumber", at: communication)
             }

@@ -1,3 +1,5 @@
+import LahdeStore
+
 /// What a Datahub file held, beyond the records handed to the loader.
 ///
 /// Acknowledgements are recorded here and not as records: an ACK says how Datahub judged one of the
@@ -17,13 +19,30 @@ public struct DatahubReadSummary: Sendable, Equatable {
         public var messageID: String
         public var acknowledges: String?
         public var reasonCode: String?
+        /// `pec:EnergyBusinessProcess`: the acknowledged message's process.
+        public var process: String?
+        /// `EventReasonCode: EventReasonText` of each `EventReason` (Datahub's validation findings).
+        public var eventReasons: [String]
 
-        public init(messageID: String, acknowledges: String?, reasonCode: String?) {
+        public init(messageID: String, acknowledges: String?, reasonCode: String?, process: String? = nil, eventReasons: [String] = []) {
             self.messageID = messageID
             self.acknowledges = acknowledges
             self.reasonCode = reasonCode
+            self.process = process
+            self.eventReasons = eventReasons
         }
     }
 
     public init() {}
+}
+
+extension DatahubReadSummary {
+    /// The acknowledgements as the ledger keeps them.
+    public var acknowledgementLog: [AcknowledgementLog.Entry] {
+        acknowledgements.map {
+            AcknowledgementLog.Entry(
+                messageID: $0.messageID, acknowledges: $0.acknowledges, process: $0.process, reasonCode: $0.reasonCode,
+                eventReasons: $0.eventReasons)
+        }
+    }
 }

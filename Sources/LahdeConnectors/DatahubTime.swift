@@ -11,6 +11,18 @@ enum DatahubTime {
         case notUTC(offset: String)
     }
 
+    /// Built once: a Calendar per timestamp was a visible share of the per-message cost.
+    static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+    static let finnishCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki")!
+        return calendar
+    }()
+
     /// `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)` with a zero offset.
     static func parseUTC(_ text: String) -> Result<Date, Problem> {
         let bytes = Array(text.utf8)
@@ -45,10 +57,34 @@ enum DatahubTime {
             let looksLikeOffset = zone.count == 6 && (zone.first == "+" || zone.first == "-")
             return .failure(looksLikeOffset ? .notUTC(offset: zone) : .malformed)
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Self.utcCalendar
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return .failure(.malformed) }
         return .success(date.addingTimeInterval(fraction))
+    }
+
+    /// The Finnish calendar day (`yyyy-MM-dd`, Europe/Helsinki) of a contract boundary. Datahub writes day
+    /// boundaries as Finnish midnight in UTC (reference §10); an end at midnight is exclusive, so with
+    /// `endExclusive` the day is the one before (the last day of delivery).
+    static func finnishDay(_ date: Date, endExclusive: Bool) -> String {
+        let calendar = Self.finnishCalendar
+        var parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        if endExclusive, parts.hour == 0, parts.minute == 0, parts.second == 0,
+            let before = calendar.date(byAdding: .day, value: -1, to: date)
+        {
+            parts = calendar.dateComponents([.year, .month, .day], from: before)
+        }
+        func padded(_ value: Int?, _ width: Int) -> String {
+            let digits = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))"
+    }
+}
+
+/// Public face of the contract-day rule, for tests and tools that show contract days.
+public enum DatahubContractDays {
+    public static func finnishDay(_ date: Date, endExclusive: Bool) -> String {
+        DatahubTime.finnishDay(date, endExclusive: endExclusive)
     }
 }

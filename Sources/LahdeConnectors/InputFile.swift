@@ -85,3 +85,28 @@ public struct InputFileError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+
+extension InputFile {
+    /// The loader's view of this file as `format` reads it: with its preamble (a CSV header line), kept
+    /// with the batch so that `lahde quarantine retry` can read a quarantined record on its own.
+    public func batchInput(for format: ConnectorDefinition.Format) -> BatchInput {
+        var input = batchInput
+        if format.csv?.header == true { input.preamble = try? firstLine() }
+        return input
+    }
+
+    /// The first line, line end included (at most 1 MiB).
+    func firstLine() throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputFileError("cannot open \(path)") }
+        defer { try? handle.close() }
+        var line: [UInt8] = []
+        while line.count < 1 << 20, let chunk = try handle.read(upToCount: 64 * 1024), !chunk.isEmpty {
+            if let end = chunk.firstIndex(of: 0x0A) {
+                line += chunk[chunk.startIndex...end]
+                return line
+            }
+            line += chunk
+        }
+        return line
+    }
+}

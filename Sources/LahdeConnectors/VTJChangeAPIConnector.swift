@@ -17,6 +17,9 @@ import LahdeStore
 ///   `YHTEYSTIETOJEN_LUOVUTUSKIELTO`, `ASIAKASREKISTERIN_PAIVITYSKIELTO`): present → the ban, removed →
 ///   lifted. Their inner fields are not public, so only the group's presence is read.
 ///
+/// - `KOTIKUNTA` → `home_municipality` (`kuntakoodi`; `999`, unknown, observes nothing); a removed group's
+///   `voimassaolevatTiedot` state what holds after the removal.
+///
 /// `KORJATTAVA` and `LISATIETO` groups describe no current state and are skipped; removals are applied
 /// before current values; groups the register does not keep are ignored. `muutospv` is the validity time.
 public struct VTJChangeAPIConnector: Sendable {
@@ -83,6 +86,12 @@ public struct VTJChangeAPIConnector: Sendable {
         for group in parsed where group.change == .removed || isWithheld(group.fields) || isEnded(group.fields, before: changeDay) {
             applyRemoval(group.name, to: &set)
         }
+        // A removed group may carry the state that holds after it (`voimassaolevatTiedot`, seen on `KOTIKUNTA`).
+        for group in parsed where group.change == .removed && !isWithheld(group.fields) {
+            for current in (group.fields["voimassaolevatTiedot"] as? [[String: Any]]) ?? [] where !isEnded(current, before: changeDay) {
+                if case .failure(let problem) = apply(group.name, .changed, current, recordHetu: key.value, to: &set) { return .failure(problem) }
+            }
+        }
         for group in parsed where group.change.statesCurrentValue && !isWithheld(group.fields) && !isEnded(group.fields, before: changeDay) {
             switch apply(group.name, group.change, group.fields, recordHetu: key.value, to: &set) {
             case .failure(let problem): return .failure(problem)
@@ -112,6 +121,7 @@ public struct VTJChangeAPIConnector: Sendable {
         case "KOTIMAINEN_POSTIOSOITE": set.removeAddress("postal")
         case "VAKINAINEN_ULKOMAINEN_OSOITE": set.removeAddress("abroad")
         case "SAHKOPOSTIOSOITE": set.set("email", nil)
+        case "KOTIKUNTA": set.set(VTJObservationSet.homeMunicipalityField, nil)
         case "KUOLINPAIVA":
             set.set("deceased", "false")
             set.set("death_date", nil)
@@ -159,6 +169,14 @@ public struct VTJChangeAPIConnector: Sendable {
                 country: text(g["valtiokoodi"]).flatMap(VTJCountryCode.alpha2(numeric:)))
         case "SAHKOPOSTIOSOITE":
             set.set("email", text(g["sahkopostiosoite"]))
+        case "KOTIKUNTA":
+            if let code = text(g["kuntakoodi"]) {
+                guard let valid = VTJObservationSet.municipalityCode(code) else {
+                    if code == "999" { break }
+                    return .failure(ObservationProblem("KOTIKUNTA: 'kuntakoodi' is not a three-digit municipality code"))
+                }
+                set.set(VTJObservationSet.homeMunicipalityField, valid)
+            }
         case "KUOLINPAIVA":
             if (g["kuollut"] as? Bool) == false {
                 set.set("deceased", "false")

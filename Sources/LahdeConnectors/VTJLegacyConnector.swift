@@ -18,9 +18,10 @@ import LahdeStore
 ///   by the old code with `henkilotunnus_correction` holding the new one.
 ///
 /// Removals in a record are applied before its current values, and `0` (context) and `5` (the wrong
-/// version of a correction) groups describe no current state, as in the register's own guidance. Home
-/// municipality (204), a temporary address abroad (105) and the groups the register does not keep
-/// (citizenship, guardianship …) are read and validated but observe nothing.
+/// version of a correction) groups describe no current state, as in the register's own guidance. The
+/// home municipality (204) → `home_municipality` (its code; `999`, unknown, observes nothing), removed
+/// with the residence addresses while a turvakielto is active. A temporary address abroad (105) and the
+/// groups the register does not keep (citizenship, guardianship …) are read and validated but observe nothing.
 public struct VTJLegacyConnector: Sendable {
     public init() {}
 
@@ -32,17 +33,20 @@ public struct VTJLegacyConnector: Sendable {
             throw InputFileError(error.description)
         }
         var reader = VTJLegacyReader(source: source)
+        var days: [CalendarDate: Date] = [:]
         while let item = try reader.next() {
-            try emit(Self.feedItem(for: item))
+            try emit(Self.feedItem(for: item, days: &days))
         }
     }
 
-    static func feedItem(for item: VTJLegacyItem) -> FeedItem {
+    /// - Parameter days: Finnish midnights already computed: a file's records share a few registration
+    ///   dates, and a calendar computation per record was half of the mapping's time.
+    static func feedItem(for item: VTJLegacyItem, days: inout [CalendarDate: Date]) -> FeedItem {
         switch item {
         case .error(let error):
             return .rejected(RejectedRecord(locator: "line \(error.line)", reason: error.reason.description, raw: error.raw))
         case .record(let record):
-            switch observedRecord(record) {
+            switch observedRecord(record, days: &days) {
             case .success(let observed): return .record(observed)
             case .failure(let problem):
                 return .rejected(RejectedRecord(
@@ -51,7 +55,7 @@ public struct VTJLegacyConnector: Sendable {
         }
     }
 
-    static func observedRecord(_ record: VTJLegacyRecord) -> Result<ObservedRecord, ObservationProblem> {
+    static func observedRecord(_ record: VTJLegacyRecord, days: inout [CalendarDate: Date]) -> Result<ObservedRecord, ObservationProblem> {
         let key: MatchKey
         do {
             key = try MatchKey.parse(scheme: .henkilotunnus, record.henkilotunnus)
@@ -72,7 +76,15 @@ public struct VTJLegacyConnector: Sendable {
         for group in record.groups where group.change.statesCurrentValue && !isEnded(group, in: record, before: registered) {
             if let problem = applyCurrent(group, record: record, registered: registered, key: key, to: &set) { return .failure(problem) }
         }
-        let validFrom = registered.flatMap { FeedTime.parse($0.isoString) }
+        var validFrom: Date?
+        if let registered {
+            if let known = days[registered] {
+                validFrom = known
+            } else {
+                validFrom = FeedTime.parse(registered.isoString)
+                if let validFrom, days.count < 10_000 { days[registered] = validFrom }
+            }
+        }
         return .success(ObservedRecord(
             entityKind: .party, keys: [key], validFrom: validFrom, locator: "line \(record.line)",
             rawRange: record.byteRange, observations: set.observations()))
@@ -105,6 +117,7 @@ public struct VTJLegacyConnector: Sendable {
         case 103: set.removeAddress("postal")
         case 104: set.removeAddress("abroad")
         case 421: set.set("email", nil)
+        case 204: set.set(VTJObservationSet.homeMunicipalityField, nil)
         case 2: set.set("language", nil)
         default: break  // a name is replaced, never removed; the rest is not kept
         }
@@ -168,6 +181,13 @@ public struct VTJLegacyConnector: Sendable {
             set.setAddress(
                 "abroad", street: r.text(group, at: 4, length: 80), postalCode: nil, city: r.text(group, at: 84, length: 80),
                 country: r.text(group, at: 164, length: 3).flatMap(VTJCountryCode.alpha2(numeric:)))
+        case 204:
+            guard let text = r.text(group, at: 4, length: 3) else { return nil }
+            guard let code = VTJObservationSet.municipalityCode(text) else {
+                if text == "999" { return nil }
+                return ObservationProblem("the home municipality (group 204) is not a three-digit municipality code")
+            }
+            set.set(VTJObservationSet.homeMunicipalityField, code)
         case 421:
             set.set("email", r.text(group, at: 6, length: 255))
         default: break

@@ -6,11 +6,13 @@ import LahdeCore
 /// give way to its current values (applied last). The turvakielto rule is applied once, at the end, so
 /// that it holds whatever order the groups came in: while a turvakielto is active the register's own
 /// residence addresses are observed as removed, whatever else the record says. The postal (contact)
-/// address is outside the ban and stays.
+/// address is outside the ban and stays. The home municipality is withheld with the residence addresses
+/// (reference §6.1: during a turvakielto it may be disclosed only to authorities).
 struct VTJObservationSet {
     static let protectedAddressKinds = ["permanent", "temporary"]
     static let addressParts = ["street", "postal_code", "city", "country"]
     static let correctionField = "henkilotunnus_correction"
+    static let homeMunicipalityField = "home_municipality"
 
     private var order: [String] = []
     private var values: [String: String?] = [:]
@@ -38,8 +40,15 @@ struct VTJObservationSet {
         var final = self
         if turvakieltoActive {
             for kind in Self.protectedAddressKinds { final.removeAddress(kind) }
+            final.set(Self.homeMunicipalityField, nil)
         }
         return final.order.map { FieldObservation(field: $0, value: final.values[$0] ?? nil) }
+    }
+
+    /// A municipality code as the register keeps it: three digits; `999` (unknown) and anything else is no code.
+    static func municipalityCode(_ text: String?) -> String? {
+        guard let text, text.utf8.count == 3, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text != "999" else { return nil }
+        return text
     }
 
     /// The register's street line: street name, house number, staircase, apartment with its division

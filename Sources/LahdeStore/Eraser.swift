@@ -56,6 +56,14 @@ public struct Eraser {
             ).first?.int("n") ?? 0
             try connection.query("DELETE FROM lahde.field_tag WHERE entity_kind = 'party' AND entity_id = $1", entity.id)
             try connection.query("DELETE FROM lahde.provenance_change WHERE entity_kind = 'party' AND entity_id = $1", entity.id)
+            // The person's contracts go with them (ON DELETE CASCADE), and so does the contracts' provenance:
+            // it says who held which accounting point when.
+            try connection.query(
+                "DELETE FROM lahde.field_tag WHERE entity_kind = 'contract' AND entity_id IN (SELECT contract_id FROM register.contract WHERE party_id = $1)",
+                entity.id)
+            try connection.query(
+                "DELETE FROM lahde.provenance_change WHERE entity_kind = 'contract' AND entity_id IN (SELECT contract_id FROM register.contract WHERE party_id = $1)",
+                entity.id)
             // Quarantined inputs are found by the person's identity codes: long, unambiguous strings. A
             // customer number alone is too short to search raw bytes by without hitting other people's.
             var quarantined = 0

@@ -14,6 +14,9 @@ public enum FieldValueType: String, Sendable, CaseIterable {
     case email
     case phone
     case partyType = "party_type"
+    /// A link to another entity, observed as its key `scheme:value` (`gsrn:643…`); the merge replaces it by
+    /// the entity's id before survivorship (V010).
+    case reference
 
     /// Longest text value kept; longer values are refused, never truncated silently.
     public static let maximumLength = 500
@@ -72,6 +75,11 @@ public enum FieldValueType: String, Sendable, CaseIterable {
         case .partyType:
             guard value == "person" || value == "organisation" else { throw ValueError("is neither 'person' nor 'organisation'") }
             return value
+        case .reference:
+            guard let colon = value.firstIndex(of: ":"), let scheme = MatchKey.Scheme(rawValue: String(value[..<colon])),
+                let key = try? MatchKey.parse(scheme: scheme, String(value[value.index(after: colon)...]))
+            else { throw ValueError("is not a key 'scheme:value' with a valid value") }
+            return "\(key.scheme.rawValue):\(key.value)"
         }
     }
 }

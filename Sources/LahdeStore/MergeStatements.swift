@@ -50,6 +50,11 @@ enum MergeStatements {
         FROM m_key k JOIN register.accounting_point ap ON ap.gsrn = k.value
         WHERE k.scheme = 'gsrn' AND k.record_no = r.record_no AND r.entity_kind = 'accounting_point' AND r.entity_id IS NULL
         """,
+        """
+        UPDATE m_rec r SET entity_id = c.contract_id
+        FROM m_key k JOIN register.contract c ON c.datahub_contract_id = k.value
+        WHERE k.scheme = 'datahub_contract' AND k.record_no = r.record_no AND r.entity_kind = 'contract' AND r.entity_id IS NULL
+        """,
     ]
 
     /// For connectors that may create entities: one new party per distinct first key among the records
@@ -103,6 +108,63 @@ enum MergeStatements {
         WHERE k.record_no = r.record_no AND k.scheme = 'gsrn' AND r.entity_kind = 'accounting_point' AND r.entity_id IS NULL
         """,
     ]
+
+    /// For connectors that may create entities: an accounting point that a contract names but the register
+    /// does not have yet is created by its GSRN (Datahub may send the contract before the point's E58).
+    static let createReferencedPoints = """
+        INSERT INTO register.accounting_point (gsrn, created_by_batch)
+        SELECT DISTINCT substr(o.value, 6), (SELECT batch_id FROM m_ctx)
+        FROM lahde.stage_item o
+        JOIN m_rec r USING (record_no)
+        JOIN lahde.field f ON f.name = o.name AND f.value_type = 'reference'
+        WHERE o.item = 'O' AND r.problem IS NULL AND o.value LIKE 'gsrn:%'
+        ON CONFLICT (gsrn) DO NOTHING
+        """
+
+    /// `reference` fields (V010) arrive as the linked entity's key `scheme:value`; here each becomes the
+    /// entity's id, so that survivorship, the typed tables and provenance see ids, never identity codes.
+    /// A key that leads nowhere makes the record a problem: a contract with an unknown customer is not a
+    /// contract of anybody the register knows.
+    static let resolveReferences = [
+        """
+        UPDATE lahde.stage_item o SET value = ap.accounting_point_id::text
+        FROM register.accounting_point ap, lahde.field f
+        WHERE o.item = 'O' AND f.name = o.name AND f.value_type = 'reference'
+          AND o.value LIKE 'gsrn:%' AND ap.gsrn = substr(o.value, 6)
+        """,
+        """
+        UPDATE lahde.stage_item o SET value = i.party_id::text
+        FROM register.party_identifier i, lahde.field f
+        WHERE o.item = 'O' AND f.name = o.name AND f.value_type = 'reference' AND o.value LIKE '%:%'
+          AND i.scheme = split_part(o.value, ':', 1) AND i.value = substr(o.value, strpos(o.value, ':') + 1)
+        """,
+        """
+        UPDATE m_rec r SET problem = CASE WHEN u.value LIKE 'gsrn:%'
+                                          THEN 'its accounting point ' || substr(u.value, 6) || ' is not in the register'
+                                          ELSE 'its ' || split_part(u.value, ':', 1) || ' (' || u.name || ') leads to no party in the register' END
+        FROM (SELECT DISTINCT ON (o.record_no) o.record_no, o.name, o.value
+              FROM lahde.stage_item o JOIN lahde.field f ON f.name = o.name AND f.value_type = 'reference'
+              WHERE o.item = 'O' AND o.value LIKE '%:%'
+              ORDER BY o.record_no, o.seq) u
+        WHERE r.record_no = u.record_no AND r.problem IS NULL
+        """,
+    ]
+
+    /// For connectors that may create entities: a contract id the register has not seen becomes a contract
+    /// (after the references were resolved, so a record that names nobody creates nothing).
+    static let createContracts = """
+        WITH fresh AS (
+            INSERT INTO register.contract (datahub_contract_id, created_by_batch)
+            SELECT DISTINCT k.value, (SELECT batch_id FROM m_ctx)
+            FROM m_key k JOIN m_rec r USING (record_no)
+            WHERE r.entity_kind = 'contract' AND r.entity_id IS NULL AND r.problem IS NULL AND k.scheme = 'datahub_contract'
+            ON CONFLICT (datahub_contract_id) DO NOTHING
+            RETURNING contract_id, datahub_contract_id)
+        UPDATE m_rec r SET entity_id = f.contract_id, created = true
+        FROM m_key k JOIN fresh f ON f.datahub_contract_id = k.value
+        WHERE k.record_no = r.record_no AND k.scheme = 'datahub_contract' AND r.entity_kind = 'contract' AND r.entity_id IS NULL
+          AND r.problem IS NULL
+        """
 
     /// After creation: a record whose keys now lead to two parties is a problem; one that found nothing
     /// has no matching record.

@@ -40,9 +40,14 @@ public final class RegisterLoader {
     ///   - force: reprocess content already loaded (the result is the same register: nothing changes).
     ///   - produce: the connector; it parses the input and hands every record to `emit`, in file order.
     /// - Returns: the batch's report. A failure inside the batch is recorded in the ledger and rethrown.
-    public func load(_ input: BatchInput, force: Bool = false, produce: (_ emit: (FeedItem) throws -> Void) throws -> Void) throws
-        -> BatchReport
-    {
+    ///   - alsoRecord: called inside the batch's transaction after the merge, with the batch id, to record
+    ///     what the feed held beside records (Datahub ACKs, the queue message): it commits or rolls back
+    ///     with the batch.
+    public func load(
+        _ input: BatchInput, force: Bool = false,
+        alsoRecord: (_ connection: PostgresConnection, _ batchID: Int) throws -> Void = { _, _ in },
+        produce: (_ emit: (FeedItem) throws -> Void) throws -> Void
+    ) throws -> BatchReport {
         try MergeLock.acquire(connection, mode: lockMode)
         defer { MergeLock.release(connection) }
 
@@ -54,15 +59,17 @@ public final class RegisterLoader {
         )
         guard let started = try connection.query(
             """
-            INSERT INTO lahde.batch (connector, file_name, sha256, byte_count, status)
-            VALUES ($1, $2, $3, $4, 'loading') RETURNING batch_id, started_at
-            """, policy.name, input.fileName, input.sha256, input.byteCount
+            INSERT INTO lahde.batch (connector, file_name, sha256, byte_count, status, preamble, retry_of)
+            VALUES ($1, $2, $3, $4, 'loading', decode($5, 'hex'), $6) RETURNING batch_id, started_at
+            """, policy.name, input.fileName, input.sha256, input.byteCount, input.preamble.map { Hex.encode($0) }, input.retryOf
         ).first, let batchID = started.int("batch_id"), let receivedAt = started["started_at"]
         else { throw PostgresError(kind: .protocolError, message: "the ledger did not return a batch id") }
 
         do {
             let report = try connection.transaction {
-                try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
+                let report = try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
+                try alsoRecord(connection, batchID)
+                return report
             }
             logger.info("batch loaded", metadata: ["batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)"])
             return report
@@ -78,7 +85,7 @@ public final class RegisterLoader {
         guard let row = try connection.query(
             """
             SELECT batch_id, read, applied, unchanged, superseded, quarantined, suppressed FROM lahde.batch
-            WHERE connector = $1 AND sha256 = $2 AND status = 'loaded'
+            WHERE connector = $1 AND sha256 = $2 AND status = 'loaded' AND retry_of IS NULL
             """, policy.name, input.sha256
         ).first else { return nil }
         return BatchReport(
@@ -114,7 +121,10 @@ public final class RegisterLoader {
         if policy.createsEntities {
             for statement in MergeStatements.create { try timed(statement) }
             try timed(MergeStatements.recheckConflicts)
+            try timed(MergeStatements.createReferencedPoints)
         }
+        for statement in MergeStatements.resolveReferences { try timed(statement) }
+        if policy.createsEntities { try timed(MergeStatements.createContracts) }
         for statement in MergeStatements.finishResolution { try timed(statement) }
         for statement in MergeStatements.corrections { try timed(statement) }
         try timed(MergeStatements.candidates)

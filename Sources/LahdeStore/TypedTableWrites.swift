@@ -30,6 +30,7 @@ enum TypedTableWrites {
         switch target.table {
         case "register.party": (entityColumn, ownsRows) = ("party_id", true)
         case "register.accounting_point": (entityColumn, ownsRows) = ("accounting_point_id", true)
+        case "register.contract": (entityColumn, ownsRows) = ("contract_id", true)
         default: (entityColumn, ownsRows) = ("party_id", false)
         }
         let fieldList = fields.map { literal($0.name) }.joined(separator: ", ")
@@ -83,6 +84,7 @@ enum TypedTableWrites {
         switch type {
         case .date: "::date"
         case .boolean: "::boolean"
+        case .reference: "::bigint"
         default: ""
         }
     }

@@ -4,7 +4,8 @@ import LahdeCore
 import LahdeFormats
 import LahdeStore
 
-/// `lahde-bench parsers [MEGABYTES]`: the CSV reader and the CSV connector on a generated customer-system
+/// `lahde-bench parsers [MEGABYTES]`: the CSV reader and the CSV connector (then the VTJ legacy reader and
+/// connector, ``VTJLegacyBenchmark``) on a generated customer-system
 /// export of the given size (default 100 MB); the database only supplies the field catalogue.
 enum ParserBenchmark {
     static func run(megabytes: Int, work: URL, connectors: URL, catalogue: FieldCatalogue) throws {
@@ -40,5 +41,8 @@ enum ParserBenchmark {
         print("generated customer export  \(rows) rows, \(String(format: "%.0f", megabytesRead)) MB")
         print("CSV locate fields          \(String(format: "%.2f", locate)) s, \(String(format: "%.0f", megabytesRead / locate)) MB/s, \(records) records")
         print("CSV connector (mapping)    \(String(format: "%.2f", map)) s, \(Benchmark.rate(observed + rejected, map)) rows/s, \(String(format: "%.0f", megabytesRead / map)) MB/s, \(rejected) rejected")
+        try FileManager.default.removeItem(atPath: path)
+        try DatahubParserBenchmark.run(megabytes: megabytes, work: work, repository: connectors.deletingLastPathComponent())
+        try VTJLegacyBenchmark.run(megabytes: megabytes, work: work)
     }
 }

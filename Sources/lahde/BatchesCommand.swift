@@ -24,7 +24,7 @@ struct BatchesCommand: ParsableCommand {
                 OutputOptions.printJSON([
                     "batch": batch.id, "connector": batch.connector, "file": batch.file, "sha256": batch.sha256, "status": batch.status,
                     "started_at": batch.startedAt, "finished_at": batch.finishedAt as Any, "error": batch.error as Any,
-                    "counts": batch.counts.jsonObject,
+                    "counts": batch.counts.jsonObject, "retry_of": batch.retryOf as Any,
                 ])
             }
             return
@@ -35,7 +35,7 @@ struct BatchesCommand: ParsableCommand {
             print(
                 "\(batch.id)  \(batch.status.padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.startedAt.prefix(19))  \(batch.connector)  \(batch.file)  "
                     + "read \(counts.read): \(counts.applied) applied, \(counts.unchanged) unchanged, \(counts.superseded) superseded, "
-                    + "\(counts.quarantined) quarantined, \(counts.suppressed) suppressed" + (batch.error.map { "  — \($0)" } ?? ""))
+                    + "\(counts.quarantined) quarantined, \(counts.suppressed) suppressed" + (batch.error.map { "  — \($0)" } ?? "") + (batch.retryOf.map { "  (retry of batch \($0))" } ?? ""))
         }
     }
 }

@@ -50,32 +50,9 @@ struct ImportCommand: ParsableCommand {
             suppressionKey: try RegisterSession.suppressionKey(create: false))
         var failures = 0
         for path in files {
-            let report: BatchReport
-            var sha256 = ""
-            do {
-                let file = try InputFile(path: path)
-                sha256 = file.sha256
-                let progress = ProgressLine(label: (path as NSString).lastPathComponent, enabled: !output.json && isatty(STDERR_FILENO) == 1)
-                defer { progress.finish() }
-                report = try loader.load(file.batchInput, force: force) { emit in
-                    try FeedReader.read(file, format: definition.format) { item in
-                        progress.advance()
-                        try emit(item)
-                    }
-                    progress.stage("merging into the register…")
-                }
-            } catch let busy as MergeLockBusy {
-                throw CommandFailure(.locked, busy.description)
-            } catch let missingKey as SuppressionKeyError {
-                throw CommandFailure(.usageOrNotFound, missingKey.description)
-            } catch let error as PostgresError where error.isConnectionLoss {
-                throw error
-            } catch {
-                failures += 1
-                report = BatchReport(
-                    file: path, sha256: sha256, batch: nil, status: .failed, counts: BatchReport.Counts(),
-                    error: Redaction.maskingHenkilotunnus(in: "\(error)"))
-            }
+            let report = try FeedFileImport.load(
+                path: path, definition: definition, loader: loader, force: force, progress: !output.json)
+            if report.status == .failed { failures += 1 }
             emit(report, path: path)
         }
         if failures > 0 { throw ExitCode(ExitStatus.inputFailed.rawValue) }

@@ -24,7 +24,7 @@ struct Lahde: ParsableCommand {
               lahde db status
             """,
         version: LahdeVersion.string,
-        subcommands: [ImportCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
+        subcommands: [ImportCommand.self, ReplayCommand.self, PullCommand.self, PurgeCommand.self, ProvenanceCommand.self, ExportCommand.self, EraseCommand.self, BatchesCommand.self, QuarantineCommand.self, DatabaseCommand.self, CheckIdentifierCommand.self, VersionCommand.self]
     )
 
     static func main() {
@@ -33,6 +33,11 @@ struct Lahde: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            // Bad usage exits 1 as the README's table says, not argument-parser's 64.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usageOrNotFound.rawValue)
+            }
             exit(dueTo: error)
         }
     }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
+import LahdeConnectors
 import LahdeStore
 
-/// `lahde quarantine list|show`: what could not be loaded, where it was and why, with its exact bytes.
+/// `lahde quarantine list|show|retry`: what could not be loaded, where it was and why, with its exact bytes.
 struct QuarantineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quarantine",
         abstract: "Inspect quarantined input records.",
-        subcommands: [List.self, Show.self])
+        subcommands: [List.self, Show.self, Retry.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined records (reason and place; no raw bytes).")
@@ -27,13 +28,16 @@ struct QuarantineCommand: ParsableCommand {
                     OutputOptions.printJSON([
                         "id": record.id, "batch": record.batch, "connector": record.connector, "file": record.file,
                         "locator": record.locator, "reason": record.reason, "bytes": record.raw.count,
+                        "resolved_by": record.resolvedBy as Any,
                     ])
                 }
                 return
             }
             if records.isEmpty { print("nothing is quarantined" + (batch.map { " in batch \($0)" } ?? "")) }
             for record in records {
-                print("\(record.id)  batch \(record.batch)  \(record.file) \(record.locator): \(record.reason)")
+                print(
+                    "\(record.id)  batch \(record.batch)  \(record.file) \(record.locator): \(record.reason)"
+                        + (record.resolvedBy.map { "  (resolved by retry batch \($0))" } ?? ""))
             }
         }
     }
@@ -55,7 +59,7 @@ struct QuarantineCommand: ParsableCommand {
             if output.json {
                 OutputOptions.printJSON([
                     "id": record.id, "batch": record.batch, "connector": record.connector, "file": record.file, "locator": record.locator,
-                    "reason": record.reason, "created_at": record.createdAt, "raw_base64": Data(record.raw).base64EncodedString(),
+                    "reason": record.reason, "created_at": record.createdAt, "resolved_by": record.resolvedBy as Any, "raw_base64": Data(record.raw).base64EncodedString(),
                 ])
                 return
             }

@@ -50,4 +50,27 @@ struct ConnectorDefinitionTests {
         }
         #expect(error?.key == "creates_entities")
     }
+
+    @Test("the api section of a pulling connector: read with paths resolved against the installation; a misspelt key is named")
+    func apiSection() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        let catalogue = try FieldCatalogue.load(from: db)
+        let root = try TemporaryFolder.make(prefix: "lahde-defs")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("connectors")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try #"{"name": "pull", "format": {"type": "vtj-api"}, "creates_entities": false, "trust": {"default": 80}, "api": {"base_url": "https://example.invalid/api/v1", "page_folder": "pages", "send_hetulista": false}}"#
+            .write(to: folder.appendingPathComponent("pull.json"), atomically: true, encoding: .utf8)
+        let api = try #require(try ConnectorCatalog(folder: folder).definition(named: "pull", catalogue: catalogue).api)
+        #expect(api.baseURL == "https://example.invalid/api/v1")
+        #expect(api.sendHenkilotunnusList == false)
+        #expect(api.resolvedPageFolder?.path == root.appendingPathComponent("pages").standardizedFileURL.path)
+
+        try #"{"name": "typo", "format": {"type": "vtj-api"}, "creates_entities": false, "trust": {"default": 80}, "api": {"base_url": "https://example.invalid", "client_cert": "c.pem"}}"#
+            .write(to: folder.appendingPathComponent("typo.json"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: DefinitionError.self) {
+            try ConnectorCatalog(folder: folder).definition(named: "typo", catalogue: catalogue)
+        }
+        #expect(error?.key == "api.client_cert")
+    }
 }

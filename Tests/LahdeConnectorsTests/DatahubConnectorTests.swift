@@ -8,12 +8,12 @@ import Testing
 struct DatahubConnectorTests {
     static let f01 = "urn:fi:Datahub:mif:masterdata:F01_MasterDataCustomerEvent"
 
-    @Test("every reference example parses and validates; F01 and E58 become records, the ACK is counted, F06 waits")
+    @Test("every reference example parses and validates; F01 and E58 become records, the ACK is counted, F06 gives its customer and its contract")
     func referenceExamples() throws {
         let expected: [String: (records: Int, rejected: Int, type: String)] = [
             "F01_minimal.xml": (1, 0, "F01"), "F01_consumer_full.xml": (1, 0, "F01"), "F01_company.xml": (1, 0, "F01"),
             "E58_minimal.xml": (1, 0, "E58"), "E58_full.xml": (1, 0, "E58"), "PeekMessageResponse_F01_envelope.xml": (1, 0, "F01"),
-            "ACK_rejected.xml": (0, 0, "ACK"), "F06_move_out.xml": (0, 1, "F06"),
+            "ACK_rejected.xml": (0, 0, "ACK"), "F06_move_out.xml": (2, 0, "F06"),
         ]
         let names = try FileManager.default.contentsOfDirectory(atPath: DatahubFixtures.examples.path).filter { $0.hasSuffix(".xml") }
         #expect(Set(names) == Set(expected.keys))
@@ -87,13 +87,14 @@ struct DatahubConnectorTests {
         let outcome = try DatahubFixtures.read(DatahubFixtures.examples.appendingPathComponent("ACK_rejected.xml"))
         #expect(outcome.records.isEmpty && outcome.rejected.isEmpty)
         #expect(outcome.summary.acknowledgements == [.init(
-            messageID: "e2b7c1d0-3f4a-4b5c-8d9e-0a1b2c3d4e5f", acknowledges: "4b8f1c2d-9e0a-4a7b-8c6d-5e4f3a2b1c0d", reasonCode: "BA02")])
+            messageID: "e2b7c1d0-3f4a-4b5c-8d9e-0a1b2c3d4e5f", acknowledges: "4b8f1c2d-9e0a-4a7b-8c6d-5e4f3a2b1c0d", reasonCode: "BA02",
+            process: "DH-124-1", eventReasons: ["EC.MPT.115: Accounting point not found (illustrative text)"])])
     }
 
     @Test("in a folder, the schema-invalid message is quarantined whole with line and reason; the others load")
     func folderWithInvalidMessage() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: DatahubFixtures.samples.path).filter { $0.hasSuffix(".xml") }.sorted()
-        #expect(names.count == 8)
+        #expect(names.count == 12)
         var records = 0
         var rejected: [String: RejectedRecord] = [:]
         for name in names {
@@ -104,7 +105,7 @@ struct DatahubConnectorTests {
                 #expect(item.raw == Array(try Data(contentsOf: DatahubFixtures.samples.appendingPathComponent(name))), "quarantined whole")
             }
         }
-        #expect(records == 5)
+        #expect(records == 12)  // F04 and F06 give a party and a contract record each
         #expect(Set(rejected.keys) == ["2026-03-05-F01-bad-check-character.xml", "2026-03-06-F01-schema-invalid.xml"])
         let invalid = try #require(rejected["2026-03-06-F01-schema-invalid.xml"])
         #expect(invalid.locator == "message 3f2a6c10-7b1e-4d55-9a01-2b6c1d000005 F01 line 36 /MasterDataCustomerEventMessage/MasterDataCustomerEvent/Transaction/ConsumerInvolvedCustomerParty/FamilyName")
@@ -257,5 +258,94 @@ struct DatahubConnectorTests {
         let outcome = try DatahubFixtures.read(text: text, with: DatahubFixtures.lenient)
         #expect(outcome.records.isEmpty)
         #expect(outcome.rejected.first?.reason.contains("rsm") == true, "\(outcome.rejected.map(\.reason))")
+    }
+}
+
+/// Reference §12, one by one: what the XSD misses is checked by the connector, what it catches is
+/// quarantined by validation; each message is quarantined whole with a reason that names the rule and the
+/// element's path, never an identity code.
+@Suite("Datahub: §12 negative cases")
+struct DatahubNegativeCaseTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let example: String
+        let from: String
+        let to: String
+        /// Substrings of the reason, and of the locator.
+        let reason: String
+        let locator: String
+        var testDescription: String { name }
+    }
+
+    static let communication = """
+        <elm:Communication>
+                  <elm:CommunicationChannel listAgencyIdentifier="NFI">AD01</elm:CommunicationChannel>
+                  <elm:CompleteNumber>+358401234567</elm:CompleteNumber>
+                </elm:Communication>
+        """
+    static let f01Party = "/MasterDataCustomerEventMessage/MasterDataCustomerEvent/Transaction/ConsumerInvolvedCustomerParty"
+
+    static let cases: [Case] = [
+        // not caught by the XSD: the connector's own checks
+        Case(name: "garbage henkilötunnus", example: "F01_minimal.xml", from: ">150385-912E<", to: ">abc<",
+             reason: "Identification is not a valid henkilotunnus", locator: "\(f01Party)/Identification"),
+        Case(name: "wrong henkilötunnus check character", example: "F01_minimal.xml", from: ">150385-912E<", to: ">150385-912F<",
+             reason: "henkilotunnus", locator: "\(f01Party)/Identification"),
+        Case(name: "one-character accounting point id", example: "E58_minimal.xml", from: ">643000030000123453<", to: ">6<",
+             reason: "Identification is not a valid gsrn", locator: "MeteringPointUsedDomainLocation/Identification"),
+        Case(name: "empty Communication", example: "F01_consumer_full.xml",
+             from: "<elm:CompleteNumber>+358401234567</elm:CompleteNumber>", to: "",
+             reason: "Communication has no CompleteNumber", locator: "\(f01Party)/Communication"),
+        Case(name: "DocumentType E58 inside an F01 root", example: "F01_minimal.xml", from: ">F01</hdr:DocumentType>", to: ">E58</hdr:DocumentType>",
+             reason: "DocumentType 'E58' does not match the root element", locator: "Header/DocumentType"),
+        Case(name: "DocumentType F04 inside an F06 (same root element, other namespace)", example: "F06_move_out.xml",
+             from: ">F06</hdr:DocumentType>", to: ">F04</hdr:DocumentType>",
+             reason: "DocumentType 'F04' does not match the root element", locator: "Header/DocumentType"),
+        Case(name: "non-UTC offset", example: "F01_minimal.xml", from: "2025-03-13T22:00:00Z", to: "2025-03-14T00:00:00+02:00",
+             reason: "StartOfOccurrence has offset +02:00; Datahub times must be UTC", locator: "Transaction/StartOfOccurrence"),
+        Case(name: "non-UTC contract end", example: "F06_move_out.xml", from: "2025-05-31T21:00:00Z", to: "2025-06-01T00:00:00+03:00",
+             reason: "EndOfOccurrence has offset +03:00", locator: "Transaction/EndOfOccurrence"),
+        // caught by the XSD
+        Case(name: "missing time zone", example: "F01_minimal.xml", from: "2025-03-13T22:00:00Z", to: "2025-03-13T22:00:00",
+             reason: "not valid against the F01 schema", locator: "Transaction/StartOfOccurrence"),
+        // (unknown code values, which the XSD also catches, are tolerated on purpose: known values plus raw,
+        // see knownValuesPlusRaw above)
+        Case(name: "over-long string", example: "F01_consumer_full.xml", from: ">Virtanen<", to: ">\(String(repeating: "x", count: 51))<",
+             reason: "not valid against the F01 schema", locator: "\(f01Party)/FamilyName"),
+        Case(name: "a third Communication", example: "F01_consumer_full.xml", from: "<elm:ConsumerInvolvedCustomerAddress>",
+             to: communication + "\n<elm:ConsumerInvolvedCustomerAddress>",
+             reason: "not valid against the F01 schema", locator: "\(f01Party)/Communication[3]"),
+        Case(name: "two Transactions", example: "E58_minimal.xml", from: "</rsm:Transaction>", to: "</rsm:Transaction><rsm:Transaction/>",
+             reason: "not valid against the E58 schema", locator: "Transaction"),
+        Case(name: "missing listAgencyIdentifier", example: "F01_minimal.xml", from: "<elm:IdentificationType listAgencyIdentifier=\"NFI\">",
+             to: "<elm:IdentificationType>", reason: "listAgencyIdentifier", locator: "\(f01Party)/IdentificationType"),
+        Case(name: "contract message without the accounting point's check digit", example: "F06_move_out.xml",
+             from: ">643000030000678908<", to: ">643000030000678909<",
+             reason: "Identification is not a valid gsrn", locator: "MeteringPointOfContract/Identification"),
+    ]
+
+    @Test("each §12 case is quarantined whole with a precise reason and the element's path", arguments: cases)
+    func quarantined(_ item: Case) throws {
+        let original = try DatahubFixtures.example(item.example)
+        let text = original.replacingOccurrences(of: item.from, with: item.to)
+        try #require(text != original, "the mutation applies")
+        let outcome = try DatahubFixtures.read(text: text)
+        #expect(outcome.records.isEmpty)
+        let rejected = try #require(outcome.rejected.first)
+        #expect(outcome.rejected.count == 1)
+        #expect(rejected.reason.contains(item.reason), "\(rejected.reason)")
+        #expect(rejected.locator.contains(item.locator), "\(rejected.locator)")
+        #expect(rejected.raw == Array(text.utf8), "quarantined whole")
+        let leaks = rejected.reason.contains("150385-912")
+        #expect(leaks == false)
+    }
+
+    @Test("an empty DateOfBirth is no date (the XSD allows it): the message loads without a birth date")
+    func emptyDateOfBirth() throws {
+        let text = try DatahubFixtures.example("F01_consumer_full.xml").replacingOccurrences(of: ">1985-03-15<", with: "><")
+        let outcome = try DatahubFixtures.read(text: text)
+        #expect(outcome.rejected.isEmpty)
+        #expect(outcome.records.count == 1)
+        #expect(outcome.value("birth_date") == nil)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import LahdeConnectors
 import LahdeCore
+import LahdeStore
 
 /// Where the Datahub tests find their inputs: the reference XSDs and examples beside the repository
 /// (`../shared/reference/datahub`, never copied in), Lähde's own samples, and temporary files.
@@ -53,5 +54,17 @@ enum DatahubFixtures {
 
     static func read(text: String, with connector: DatahubConnector = validating) throws -> Outcome {
         try read(try file(text), with: connector)
+    }
+}
+
+extension DatahubFixtures {
+    static func utc(_ text: String) -> Date {
+        try! Date(text, strategy: .iso8601)
+    }
+
+    /// A connector's policy from its definition in connectors/.
+    static func policy(_ name: String, _ catalogue: FieldCatalogue) throws -> ConnectorPolicy {
+        try JSONDecoder().decode(ConnectorDefinition.self, from: Data(contentsOf: repository.appendingPathComponent("connectors/\(name).json")))
+            .policy(for: catalogue)
     }
 }

@@ -30,7 +30,7 @@ struct VTJChangeAPIConnectorTests {
         #expect(records[0].validFrom == (try Date("2026-03-02T10:15:00.000Z", strategy: .iso8601)))
         #expect(records[1].vtjFields == ["first_names": "Tapio", "last_name": "Öström"])
         #expect(records[2].vtjFields == ["deceased": "true", "death_date": "2026-03-01"])
-        var protected: [String: String?] = ["turvakielto": "true", "turvakielto_ends_on": "2031-03-04"]
+        var protected: [String: String?] = ["turvakielto": "true", "turvakielto_ends_on": "2031-03-04", "home_municipality": nil]
         for kind in ["permanent", "temporary"] {
             for part in ["street", "postal_code", "city", "country"] { protected["address.\(kind).\(part)"] = .some(nil) }
         }
@@ -79,6 +79,32 @@ struct VTJChangeAPIConnectorTests {
         #expect(records[0].keys.map(\.value) == ["071047-963S"])
         #expect(records[0].vtjFields == ["henkilotunnus_correction": "071047-965U"])
         #expect(records[1].vtjFields == ["data_release_ban": "false", "email": nil])
+    }
+
+    @Test("KOTIKUNTA: the code; removed with the state that holds after it; withheld under turvakielto; a non-code rejects the record")
+    func homeMunicipality() throws {
+        let items = try Self.read(json: #"""
+            {"muutokset": [
+              {"henkilotunnus": "080586-9235", "muutospv": "2026-03-01T00:00:00Z", "tietoryhmat": [
+                {"tietoryhma": "KOTIKUNTA", "muutosattribuutti": "MUUTETTU", "kuntakoodi": "837", "kuntaanMuuttopv": {"arvo": "2026-02-01", "tarkkuus": "PAIVA"}}]},
+              {"henkilotunnus": "080586-9235", "muutospv": "2026-03-02T00:00:00Z", "tietoryhmat": [
+                {"tietoryhma": "KOTIKUNTA", "muutosattribuutti": "POISTETTU", "kuntakoodi": "837",
+                 "voimassaolevatTiedot": [{"kuntakoodi": "091", "kuntaanMuuttopv": {"arvo": "2026-03-01", "tarkkuus": "PAIVA"}}]}]},
+              {"henkilotunnus": "080586-9235", "muutospv": "2026-03-03T00:00:00Z", "tietoryhmat": [
+                {"tietoryhma": "KOTIKUNTA", "muutosattribuutti": "MUUTETTU", "turvakiellonAlaisetKentat": ["kuntakoodi"]}]},
+              {"henkilotunnus": "080586-9235", "muutospv": "2026-03-04T00:00:00Z", "tietoryhmat": [
+                {"tietoryhma": "KOTIKUNTA", "muutosattribuutti": "MUUTETTU", "kuntakoodi": "Helsinki"}]},
+              {"henkilotunnus": "080586-9235", "muutospv": "2026-03-05T00:00:00Z", "tietoryhmat": [
+                {"tietoryhma": "KOTIKUNTA", "muutosattribuutti": "LISATTY", "kuntakoodi": "999"}]}
+            ], "ajanTasalla": true, "viimeisinKirjausavain": 9}
+            """#)
+        let records = vtjRecords(items)
+        #expect(records.map(\.locator) == ["muutokset[0]", "muutokset[1]", "muutokset[2]", "muutokset[4]"])
+        #expect(records[0].vtjFields == ["home_municipality": "837"])
+        #expect(records[1].vtjFields == ["home_municipality": "091"])
+        #expect(records[2].vtjFields == ["home_municipality": nil])
+        #expect(records[3].vtjFields == [:])
+        #expect(vtjRejected(items).first?.reason.contains("kuntakoodi") == true)
     }
 
     @Test("a page that is not a change-API response is one rejected item, not a crash", arguments: [

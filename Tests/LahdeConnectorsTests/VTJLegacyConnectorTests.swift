@@ -49,6 +49,7 @@ enum VTJSamples {
         hetu + "XCM" + registered + "01" + (groups.count < 10 ? "0" : "") + "\(groups.count)|" + groups.map { $0 + "|" }.joined()
     }
     static func death(_ change: Int, _ date: String) -> String { "013\(change)" + date }
+    static func homeMunicipality(_ change: Int, _ code: String, movedIn: String) -> String { "204\(change)" + code + movedIn }
     static func turvakielto(_ change: Int, ends: String) -> String { "015\(change)" + ends }
     static func permanent(_ change: Int, street: String, postalCode: String, start: String, end: String = "00000000") -> String {
         "101\(change)" + pad(street, 100) + pad("", 100) + pad("1", 7) + " " + "   " + " " + postalCode + start + end
@@ -90,14 +91,15 @@ struct VTJLegacyConnectorTests {
         // A turvakielto until further notice: the residence addresses are removed, the contact address stays.
         var protected: [String: String?] = ["turvakielto": "true", "turvakielto_ends_on": nil,
             "address.postal.street": "PL 123", "address.postal.postal_code": "00101", "address.postal.city": nil,
-            "address.postal.country": "FI"]
+            "address.postal.country": "FI", "home_municipality": nil]
         protected.merge(Self.removedAddress("permanent")) { $1 }
         protected.merge(Self.removedAddress("temporary")) { $1 }
         #expect(records[3].vtjFields == protected)
         // A henkilötunnus correction: keyed by the old code, the new one observed.
         #expect(records[4].vtjFields == ["henkilotunnus_correction": "071047-965U"])
         // ISO-8859-1 names and a continuation line's e-mail in one record spanning both lines.
-        #expect(records[5].vtjFields == ["last_name": "Mäkinen-Öhman", "first_names": "Leevi Åke", "email": "leevi.ohman@example.fi"])
+        #expect(records[5].vtjFields == ["last_name": "Mäkinen-Öhman", "first_names": "Leevi Åke", "email": "leevi.ohman@example.fi",
+            "home_municipality": "091"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: VTJSamples.changes1))
         let span = bytes[Int(records[5].rawRange.lowerBound)..<Int(records[5].rawRange.upperBound)]
         #expect(span.filter { $0 == 0x0A }.count == 2)
@@ -185,6 +187,28 @@ struct VTJLegacyConnectorTests {
         #expect(records[0].vtjFields == VTJLegacyConnectorTests.removedAddress("permanent"))
         #expect(records[1].vtjFields == ["email": "new@example.fi"])
         #expect(records[2].vtjFields == [:])
+    }
+
+    @Test("home municipality (204): the code, a removal, 999 unknown observes nothing, a non-code is rejected, withheld under turvakielto")
+    func homeMunicipality() throws {
+        let hetu = "080586-9235"
+        let items = try VTJSamples.legacy([
+            VTJSamples.line(hetu, [VTJSamples.homeMunicipality(3, "837", movedIn: "20260201")]),
+            VTJSamples.line(hetu, [VTJSamples.homeMunicipality(4, "837", movedIn: "20260201")]),
+            VTJSamples.line(hetu, [VTJSamples.homeMunicipality(1, "999", movedIn: "00000000")]),
+            VTJSamples.line(hetu, [VTJSamples.homeMunicipality(1, "83X", movedIn: "20260201")]),
+            VTJSamples.line(hetu, [VTJSamples.homeMunicipality(1, "837", movedIn: "20260201"), VTJSamples.turvakielto(1, ends: "99990000")]),
+        ])
+        let records = vtjRecords(items)
+        #expect(records.map(\.locator) == ["line 1", "line 2", "line 3", "line 5"])
+        #expect(records[0].vtjFields == ["home_municipality": "837"])
+        #expect(records[1].vtjFields == ["home_municipality": nil])
+        #expect(records[2].vtjFields == [:])
+        #expect(records[3].vtjFields["home_municipality"] == .some(nil))
+        #expect(records[3].vtjFields["turvakielto"] == "true")
+        let rejected = vtjRejected(items)
+        #expect(rejected.map(\.locator) == ["line 4"])
+        #expect(rejected.first?.reason.contains("group 204") == true)
     }
 
     @Test("a henkilötunnus with a wrong check character is rejected, and the reason does not quote it")

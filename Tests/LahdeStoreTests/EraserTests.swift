@@ -58,7 +58,7 @@ struct EraserTests {
         let db = try TestCluster.freshDatabase().connect()
         try customerFeed().load(into: db, as: Self.customers)
         let lookup = ProvenanceLookup(connection: db)
-        try Eraser(connection: db, key: Self.key).erase(try #require(try lookup.entity(for: Self.aino)), reason: "request")
+        _ = try Eraser(connection: db, key: Self.key).erase(try #require(try lookup.entity(for: Self.aino)), reason: "request")
 
         let replay = try RegisterLoader(connection: db, policy: Self.customers, suppressionKey: Self.key)
             .load(customerFeed().batchInput, force: true) { emit in try customerFeed().produce(emit) }
@@ -81,7 +81,7 @@ struct EraserTests {
     func keyRequired() throws {
         let db = try TestCluster.freshDatabase().connect()
         try customerFeed().load(into: db, as: Self.customers)
-        try Eraser(connection: db, key: Self.key).erase(try #require(try ProvenanceLookup(connection: db).entity(for: Self.aino)), reason: "request")
+        _ = try Eraser(connection: db, key: Self.key).erase(try #require(try ProvenanceLookup(connection: db).entity(for: Self.aino)), reason: "request")
         var feed = TestFeed(name: "later.txt")
         feed.party([(.henkilotunnus, Self.aino)], validFrom: "2026-03-01", ["last_name": "Takaisin"])
         #expect(throws: SuppressionKeyError.self) { try feed.load(into: db, as: Self.customers) }

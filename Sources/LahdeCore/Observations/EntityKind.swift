@@ -4,4 +4,6 @@ public enum EntityKind: String, Sendable, Hashable, Codable, CaseIterable {
     case party
     /// A Datahub accounting point, keyed by its GSRN.
     case accountingPoint = "accounting_point"
+    /// A contract linking a party and an accounting point, keyed by Datahub's contract id.
+    case contract
 }

@@ -9,6 +9,8 @@ public struct MatchKey: Sendable, Hashable {
         case customerNumber = "customer_number"
         case datahubParty = "datahub_party"
         case gsrn
+        /// Datahub's contract id (`MasterDataContract/Identification`), the key of a contract.
+        case datahubContract = "datahub_contract"
     }
 
     public let scheme: Scheme
@@ -26,7 +28,7 @@ public struct MatchKey: Sendable, Hashable {
         case .henkilotunnus: return MatchKey(scheme: scheme, value: try Henkilotunnus.parse(text).value)
         case .yTunnus: return MatchKey(scheme: scheme, value: try YTunnus.parse(text).value)
         case .gsrn: return MatchKey(scheme: scheme, value: try GSRN.parse(text).value)
-        case .customerNumber, .datahubParty:
+        case .customerNumber, .datahubParty, .datahubContract:
             let trimmed = text.trimmingWhitespace()
             guard !trimmed.isEmpty else { throw IdentifierError(.customerNumber, .empty) }
             guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), trimmed.utf8.count <= 64 else {

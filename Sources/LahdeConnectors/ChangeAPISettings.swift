@@ -1,0 +1,100 @@
+import Foundation
+import LahdeFetch
+
+/// The `api` section of a pulling connector's definition (today `vtj-api`): where the change API is and
+/// how Lähde proves who it is.
+///
+/// ```json
+/// "api": {
+///   "base_url": "https://api.hiekkalaatikko.muutostietopalvelu.dvv.fi/api/v1",
+///   "client_certificate": "/etc/lahde/vtj/client.pem", "client_key": "/etc/lahde/vtj/client.key",
+///   "ca_bundle": "/etc/lahde/vtj/dvv-ca.pem", "credentials_file": "/etc/lahde/vtj/credentials",
+///   "x_road_client": "FI/COM/1234567-8/lahde", "page_folder": "/srv/lahde/archive/vtj-api"
+/// }
+/// ```
+/// Secrets live in files, never in the definition or on the command line: `credentials_file` holds
+/// `username:password` on its first line (HTTP Basic); the key file is the TLS client key. Relative
+/// paths are resolved against the folder that holds `connectors/`, as for the Datahub XSDs.
+public struct ChangeAPISettings: Sendable, Decodable {
+    public var baseURL: String
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var caBundle: String?
+    public var credentialsFile: String?
+    /// Sent as `X-Road-Client` when the API is reached through the Suomi.fi service bus.
+    public var xRoadClient: String?
+    /// Where the pulled pages are kept (`page_folder`); the CLI's default is `LAHDE_HOME/pulled/NAME`.
+    public var pageFolder: String?
+    /// Send the register's active henkilötunnus codes as `hetulista` (the monitored people); default true.
+    public var sendHenkilotunnusList: Bool?
+    /// The folder relative paths are resolved against; set by whoever loads the definition.
+    public var installationRoot: URL?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case baseURL = "base_url", clientCertificate = "client_certificate", clientKey = "client_key", caBundle = "ca_bundle"
+        case credentialsFile = "credentials_file", xRoadClient = "x_road_client", sendHenkilotunnusList = "send_hetulista"
+        case pageFolder = "page_folder"
+    }
+
+    public init(baseURL: String, clientCertificate: String? = nil, clientKey: String? = nil, caBundle: String? = nil,
+                credentialsFile: String? = nil, xRoadClient: String? = nil, sendHenkilotunnusList: Bool? = nil, installationRoot: URL? = nil)
+    {
+        self.baseURL = baseURL
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+        self.caBundle = caBundle
+        self.credentialsFile = credentialsFile
+        self.xRoadClient = xRoadClient
+        self.sendHenkilotunnusList = sendHenkilotunnusList
+        self.installationRoot = installationRoot
+    }
+
+    /// A misspelt key (`"client_cert"`) is an error, not a silently missing certificate.
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(Set(CodingKeys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        baseURL = try container.decode(String.self, forKey: .baseURL)
+        clientCertificate = try container.decodeIfPresent(String.self, forKey: .clientCertificate)
+        clientKey = try container.decodeIfPresent(String.self, forKey: .clientKey)
+        caBundle = try container.decodeIfPresent(String.self, forKey: .caBundle)
+        credentialsFile = try container.decodeIfPresent(String.self, forKey: .credentialsFile)
+        xRoadClient = try container.decodeIfPresent(String.self, forKey: .xRoadClient)
+        sendHenkilotunnusList = try container.decodeIfPresent(Bool.self, forKey: .sendHenkilotunnusList)
+        pageFolder = try container.decodeIfPresent(String.self, forKey: .pageFolder)
+        installationRoot = nil
+    }
+
+    var tls: HTTPExchange.TLS {
+        HTTPExchange.TLS(clientCertificate: resolved(clientCertificate), clientKey: resolved(clientKey), caBundle: resolved(caBundle))
+    }
+
+    /// The Basic credentials from `credentials_file`, or `nil` when none is configured.
+    func credentials() throws -> HTTPExchange.Credentials? {
+        guard let path = resolved(credentialsFile) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ChangeAPIPullError("cannot read the credentials file \(path)")
+        }
+        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+            throw ChangeAPIPullError("the credentials file \(path) must hold username:password on its first line")
+        }
+        return HTTPExchange.Credentials(username: String(line[..<colon]), password: String(line[line.index(after: colon)...]))
+    }
+
+    /// `page_folder` as an absolute path, when set.
+    public var resolvedPageFolder: URL? { resolved(pageFolder).map { URL(fileURLWithPath: $0, isDirectory: true) } }
+
+    private func resolved(_ path: String?) -> String? {
+        guard let path, !path.isEmpty else { return nil }
+        if path.hasPrefix("/") { return path }
+        let root = installationRoot ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        return root.appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+/// Why a pull stopped: the service answered with an error or with something that is not a page, or the
+/// pull cannot start. Pages committed before it stay committed, and their key is kept.
+public struct ChangeAPIPullError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

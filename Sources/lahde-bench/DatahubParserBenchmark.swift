@@ -1,0 +1,65 @@
+import Foundation
+import LahdeConnectors
+import LahdeCore
+
+/// The Datahub phase of `lahde-bench parsers [MEGABYTES]`: one generated file of that size holding
+/// customer (F01), accounting-point (E58) and contract (F04, F06) messages from `samples/datahub/`, read by
+/// the `datahub-xml` connector without and with XSD validation (issue 4's goals: ≥ 100 MB/s and ≥ 40 MB/s).
+enum DatahubParserBenchmark {
+    static let templates = [
+        "2026-03-02-F01-address-change.xml", "2026-03-02-E58-new-accounting-point.xml", "2026-03-09-F04-move-in.xml",
+        "2026-03-10-F06-move-out.xml",
+    ]
+
+    static func run(megabytes: Int, work: URL, repository: URL) throws {
+        let path = work.appendingPathComponent("datahub.xml").path
+        let bodies = try templates.map { name -> [UInt8] in
+            let text = try String(contentsOf: repository.appendingPathComponent("samples/datahub/\(name)"), encoding: .utf8)
+            // Without the declaration and comments, so the messages can follow one another in one document.
+            var body = text.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            while let open = body.range(of: "<!--"), let close = body.range(of: "-->", range: open.upperBound..<body.endIndex) {
+                body.removeSubrange(open.lowerBound..<close.upperBound)
+            }
+            return Array(body.utf8)
+        }
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let target = megabytes << 20
+        var written = 0
+        var messages = 0
+        var chunk = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Messages>\n".utf8)
+        while written + chunk.count < target {
+            chunk += bodies[messages % bodies.count]
+            messages += 1
+            if chunk.count > 1 << 20 {
+                handle.write(Data(chunk))
+                written += chunk.count
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        chunk += Array("</Messages>\n".utf8)
+        handle.write(Data(chunk))
+        try handle.close()
+        let megabytesRead = Double((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) / 1_048_576
+        let file = try InputFile(path: path)
+        print("generated Datahub messages \(messages) messages (F01, E58, F04, F06), \(String(format: "%.0f", megabytesRead)) MB")
+
+        let settings = DatahubSettings(installationRoot: repository)
+        for (label, connector) in [("without XSD", DatahubConnector(xsdFolder: nil)), ("with XSD   ", DatahubConnector(settings: settings))] {
+            var records = 0
+            var rejected = 0
+            let seconds = try Benchmark.time {
+                try connector.read(file) { item in
+                    switch item {
+                    case .record: records += 1
+                    case .rejected: rejected += 1
+                    }
+                }
+            }
+            print("Datahub \(label)        \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", megabytesRead / seconds)) MB/s, \(records) records, \(rejected) rejected")
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("peak resident memory       \(usage.ru_maxrss / 1024) MB")
+    }
+}
