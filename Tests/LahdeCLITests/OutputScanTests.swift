@@ -16,7 +16,7 @@ struct OutputScanTests {
     let lahde = LahdeExecutable.built()
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The imports of `ops/run-samples`, in its order.
+    /// Every sample feed with its connector, in the feeds' time order (as `lahde replay samples/` takes them).
     static let imports: [(connector: String, files: [String])] = [
         ("customer-system-jsonl", ["observations/2026-01-01-customers.jsonl"]),
         ("customer-system", ["customers/customers-2026-01-01.csv"]),
@@ -24,15 +24,17 @@ struct OutputScanTests {
         ("asiakastieto-address", ["credit-data/asiakastieto-2026-02-01.csv"]),
         ("rectification", ["observations/2026-02-15-rectifications.jsonl"]),
         ("posti-address", ["credit-data/posti-2026-02-15.csv"]),
-        ("datahub", [
-            "datahub/2026-03-02-E58-new-accounting-point.xml", "datahub/2026-03-02-F01-address-change.xml",
-            "datahub/2026-03-03-F01-protected.xml", "datahub/2026-03-04-F01-company.xml",
-            "datahub/2026-03-05-F01-bad-check-character.xml", "datahub/2026-03-06-F01-schema-invalid.xml",
-            "datahub/2026-03-07-peek-E58-disconnected.xml", "datahub/2026-03-08-ACK-accepted.xml",
-        ]),
+        ("datahub", datahubSamples()),
         ("vtj-changes", ["vtj/LAHDE_20260301_001.MTT", "vtj/LAHDE_20260308_002.MTT"]),
         ("vtj-api", ["vtj/muutokset-2026-03-10-page-1.json"]),
+        ("vtj-xml", ["vtj/henkilot-2026-03-12.xml"]),
     ]
+
+    /// Every Datahub sample message, in name (= time) order.
+    static func datahubSamples() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("samples/datahub").path)) ?? []
+        return names.filter { $0.hasSuffix(".xml") }.sorted().map { "datahub/" + $0 }
+    }
 
     /// Every valid henkilötunnus in the bytes of every sample file (ISO-8859-1 and UTF-8 agree on ASCII).
     static func identityCodes() throws -> Set<String> {
@@ -79,6 +81,7 @@ struct OutputScanTests {
                 try run(["import", "--connector", connector, "--force"] + (json ? ["--json"] : []) + paths)
             }
         }
+        try run(["replay", Self.repository.appendingPathComponent("samples").path])
         // Something must have been logged at debug level, or the scan proves little.
         #expect(transcript.contains { $0.text.contains("debug") })
         try run(["batches"])
