@@ -28,6 +28,7 @@ public struct Migration: Sendable {
         Migration(version: 5, name: "compact_provenance", bytes: PackageResources.V005_compact_provenance_sql),
         Migration(version: 6, name: "job_run", bytes: PackageResources.V006_job_run_sql),
         Migration(version: 7, name: "retry_and_retention", bytes: PackageResources.V007_retry_and_retention_sql),
+        Migration(version: 8, name: "access_roles", bytes: PackageResources.V008_access_roles_sql),
         Migration(version: 9, name: "home_municipality", bytes: PackageResources.V009_home_municipality_sql),
         Migration(version: 10, name: "contract_merge", bytes: PackageResources.V010_contract_merge_sql),
     ]

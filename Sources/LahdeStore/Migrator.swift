@@ -30,7 +30,12 @@ public struct Migrator {
     public func migrate() throws -> [Outcome] {
         try connection.query("SELECT pg_advisory_lock($1)", Self.lockKey)
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", Self.lockKey) }
-        try connection.execute(script: """
+        // Looked up before creating: `CREATE TABLE IF NOT EXISTS` needs CREATE on the schema even when the
+        // table exists, and the roles an import runs as (lahde_loader, V008) have no CREATE anywhere.
+        let recordExists = try connection.query(
+            "SELECT to_regclass('public.lahde_schema_migration') IS NOT NULL AS present").first?.bool("present") ?? false
+        if !recordExists {
+            try connection.execute(script: """
             CREATE TABLE IF NOT EXISTS public.lahde_schema_migration (
                 version    integer PRIMARY KEY,
                 name       text NOT NULL,
@@ -38,6 +43,7 @@ public struct Migrator {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
+        }
         let recorded = try connection.query("SELECT version, name, checksum FROM public.lahde_schema_migration").rows
         var applied: [Int: (name: String, checksum: String)] = [:]
         for row in recorded {

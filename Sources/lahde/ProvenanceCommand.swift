@@ -50,20 +50,27 @@ struct ProvenanceCommand: ParsableCommand {
         if tags.isEmpty { print("  (no field values)") }
         for tag in tags {
             let change = tag.current
-            print("  \(change.field) = \(change.value.map { "\"\($0)\"" } ?? "(removed)")")
+            print("  \(change.field) = \(Self.masked(change.value).map { "\"\($0)\"" } ?? "(removed)")")
             print("      from \(change.source), \(change.file) \(change.locator) (sha256 \(change.sha256.prefix(12))…)")
             print("      valid from \(change.validFrom), received \(change.receivedAt), rule \(change.rule)")
             for earlier in tag.history {
-                print("      · \(earlier.receivedAt): \(earlier.oldValue.map { "\"\($0)\"" } ?? "∅") → \(earlier.value.map { "\"\($0)\"" } ?? "∅") by \(earlier.source) [\(earlier.rule)] \(earlier.file) \(earlier.locator)")
+                print("      · \(earlier.receivedAt): \(Self.masked(earlier.oldValue).map { "\"\($0)\"" } ?? "∅") → \(Self.masked(earlier.value).map { "\"\($0)\"" } ?? "∅") by \(earlier.source) [\(earlier.rule)] \(earlier.file) \(earlier.locator)")
             }
         }
     }
 
+    /// A henkilötunnus correction is provenance too (field `henkilotunnus`, old and new code), and a losing
+    /// candidate can quote one: values are masked here as identifiers are. `lahde export` shows them in full.
+    private static func masked(_ value: String?) -> String? {
+        value.map(Redaction.maskingHenkilotunnus(in:))
+    }
+
     private static func json(_ change: ProvenanceLookup.Change) -> [String: Any] {
         var object = change.tagJSON
+        object["value"] = masked(change.value) as Any
         object["field"] = change.field
-        if let old = change.oldValue { object["old_value"] = old }
-        if let losing = change.losing, let data = losing.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data) {
+        if let old = masked(change.oldValue) { object["old_value"] = old }
+        if let losing = masked(change.losing), let data = losing.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data) {
             object["losing"] = parsed
         }
         return object
