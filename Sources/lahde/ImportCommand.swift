@@ -39,12 +39,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let connection = try RegisterSession.open()
         let catalogue = try FieldCatalogue.load(from: connection)
-        let definition: ConnectorDefinition
-        do {
-            definition = try ConnectorCatalog.fromEnvironment().definition(named: connector, catalogue: catalogue)
-        } catch let error as DefinitionError {
-            throw CommandFailure(.usageOrNotFound, error.description)
-        }
+        let definition = try RegisterSession.definition(named: connector, catalogue: catalogue)
         let loader = RegisterLoader(
             connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
             suppressionKey: try RegisterSession.suppressionKey(create: false))

@@ -54,12 +54,7 @@ struct PullDatahubCommand: ParsableCommand {
 
         let connection = try RegisterSession.open()
         let catalogue = try FieldCatalogue.load(from: connection)
-        let definition: ConnectorDefinition
-        do {
-            definition = try ConnectorCatalog.fromEnvironment().definition(named: "datahub", catalogue: catalogue)
-        } catch let error as DefinitionError {
-            throw CommandFailure(.usageOrNotFound, error.description)
-        }
+        let definition = try RegisterSession.definition(named: "datahub", catalogue: catalogue)
         let loader = RegisterLoader(
             connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
             suppressionKey: try RegisterSession.suppressionKey(create: false))

@@ -46,12 +46,7 @@ struct PullVTJAPICommand: ParsableCommand {
         }
         let connection = try RegisterSession.open()
         let catalogue = try FieldCatalogue.load(from: connection)
-        let definition: ConnectorDefinition
-        do {
-            definition = try ConnectorCatalog.fromEnvironment().definition(named: connector, catalogue: catalogue)
-        } catch let error as DefinitionError {
-            throw CommandFailure(.usageOrNotFound, error.description)
-        }
+        let definition = try RegisterSession.definition(named: connector, catalogue: catalogue)
         guard definition.format.type == "vtj-api" else {
             throw CommandFailure(.usageOrNotFound, "\(connector) reads '\(definition.format.type)'; lahde pull fetches vtj-api change pages only")
         }

@@ -14,6 +14,18 @@ enum RegisterSession {
         return connection
     }
 
+    /// A connector definition by name, from `connectors/` or `LAHDE_CONNECTORS`; a missing or invalid one
+    /// is bad usage (exit status 1) with the definition's own error.
+    static func definition(
+        named name: String, catalogue: FieldCatalogue, in catalog: ConnectorCatalog? = nil
+    ) throws -> ConnectorDefinition {
+        do {
+            return try (catalog ?? ConnectorCatalog.fromEnvironment()).definition(named: name, catalogue: catalogue)
+        } catch let error as DefinitionError {
+            throw CommandFailure(.usageOrNotFound, error.description)
+        }
+    }
+
     /// The entity an operator named, or a failure with exit status 1 that never repeats a full henkilötunnus.
     static func entity(_ identifier: String, in lookup: ProvenanceLookup) throws -> ProvenanceLookup.Entity {
         guard let entity = try lookup.entity(for: identifier) else {

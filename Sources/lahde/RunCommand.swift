@@ -56,12 +56,7 @@ struct RunCommand: ParsableCommand {
             }
         } else {
             for name in jobs {
-                let definition: ConnectorDefinition
-                do {
-                    definition = try catalog.definition(named: name, catalogue: catalogue)
-                } catch let error as DefinitionError {
-                    throw CommandFailure(.usageOrNotFound, error.description)
-                }
+                let definition = try RegisterSession.definition(named: name, catalogue: catalogue, in: catalog)
                 guard definition.fetch != nil else {
                     throw CommandFailure(.usageOrNotFound, "connector \(name) has no fetch section, so it is not a job; import its files with lahde import")
                 }

@@ -229,18 +229,6 @@ struct RunCommandTests {
     }
 }
 
-final class RequestCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
-
 final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [ChildProcess.Outcome?] = []

@@ -50,7 +50,7 @@ struct FeedDownloaderTests {
 
     @Test("a transfer cut off mid-way resumes from the partial file's size with a range request")
     func resumesAfterCut() throws {
-        let counter = Counter()
+        let counter = RequestCounter()
         let server = try LoopbackHTTPServer { request in
             if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 20_000) }
             return Self.serve(Self.feed, honourRange: true, request: request)
@@ -67,7 +67,7 @@ struct FeedDownloaderTests {
 
     @Test("a server that ignores the range restarts the download from zero; the archive holds the exact file")
     func restartsWhenRangeIgnored() throws {
-        let counter = Counter()
+        let counter = RequestCounter()
         let server = try LoopbackHTTPServer { request in
             if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 12_345) }
             return Self.serve(Self.feed, honourRange: false, request: request)
@@ -81,7 +81,7 @@ struct FeedDownloaderTests {
 
     @Test("a partial file left by an earlier, failed download is continued by the next one; it never looks archived")
     func resumesAcrossDownloads() throws {
-        let counter = Counter()
+        let counter = RequestCounter()
         let server = try LoopbackHTTPServer { request in
             if counter.next() == 1 { return .init(status: 200, body: Self.feed, cutAfter: 30_000) }
             return Self.serve(Self.feed, honourRange: true, request: request)
@@ -113,7 +113,7 @@ struct FeedDownloaderTests {
 
     @Test("500 responses are retried with backoff, then succeed; a 404 is not retried")
     func retries() throws {
-        let counter = Counter()
+        let counter = RequestCounter()
         let server = try LoopbackHTTPServer { request in
             if request.path == "/missing" { return .init(status: 404) }
             return counter.next() <= 2 ? .init(status: 500, body: Array("oops".utf8)) : Self.serve(Self.feed, honourRange: true, request: request)
@@ -206,18 +206,6 @@ struct FeedDownloaderTests {
     }
 }
 
-/// A thread-safe request counter for handlers (which run on the server's thread).
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
 
 @Suite("libcurl build")
 struct CurlLibraryTests {
