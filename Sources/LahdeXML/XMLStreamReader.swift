@@ -13,6 +13,7 @@ public final class XMLStreamReader {
     private let reader: OpaquePointer
     private let errors = XMLErrorCollector()
     private let memory: UnsafeMutableBufferPointer<CChar>?
+    private let builder = XMLTreeBuilder()
 
     /// Recovery and entity substitution stay off; `NONET` is a second lock besides the no-network entity
     /// loader; big lines keep line numbers right past 65535.
@@ -79,7 +80,7 @@ public final class XMLStreamReader {
                     guard let node = xmlTextReaderExpand(reader) else { throw failure() }
                     let problems = schema(name)?.validate(node) ?? []
                     let parentPath = node.pointee.parent.map { $0.pointee.type == XML_ELEMENT_NODE ? XMLNodePath.of($0) : "" } ?? ""
-                    try body(Self.element(from: node, path: parentPath + "/" + XMLNodePath.step(node)), problems)
+                    try body(element(from: node, path: parentPath + "/" + XMLNodePath.step(node)), problems)
                     status = xmlTextReaderNext(reader)
                     continue
                 }
@@ -95,41 +96,8 @@ public final class XMLStreamReader {
             ?? XMLProblem(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "the document is not well-formed XML")
     }
 
-    /// Copies a libxml2 subtree into Swift values.
-    static func element(from node: xmlNodePtr, path: String) -> XMLTreeElement {
-        var attributes: [XMLAttribute] = []
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            let value: String
-            if let text = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
-                value = String(cString: text)
-                cxml_free(text)
-            } else {
-                value = ""
-            }
-            let namespace = current.pointee.ns?.pointee.href.map { String(cString: $0) } ?? ""
-            attributes.append(XMLAttribute(name: XMLName(namespace, String(cString: current.pointee.name)), value: value))
-            attribute = current.pointee.next
-        }
-        var children: [XMLTreeElement] = []
-        var text = ""
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                let name = XMLName(XMLNodePath.namespace(of: current), String(cString: current.pointee.name))
-                let position = children.reduce(1) { $0 + ($1.name == name ? 1 : 0) }
-                let step = position > 1 ? "\(name.local)[\(position)]" : name.local
-                children.append(element(from: current, path: path + "/" + step))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { text += String(cString: content) }
-            default:
-                break  // comments and processing instructions carry no data
-            }
-            child = current.pointee.next
-        }
-        return XMLTreeElement(
-            name: XMLName(XMLNodePath.namespace(of: node), String(cString: node.pointee.name)),
-            attributes: attributes, children: children, text: text, line: Int(xmlGetLineNo(node)), path: path)
+    /// Copies a libxml2 subtree into one flat storage (see `XMLTreeElement`).
+    func element(from node: xmlNodePtr, path: String) -> XMLTreeElement {
+        builder.tree(of: node, rootPath: path)
     }
 }
