@@ -62,7 +62,7 @@ public struct DatahubConnector: Sendable {
             try reader.forEachElement(where: { name in
                 if name.local == "PeekMessageResponse" { sawPeekResponse = true }
                 return DatahubMessageType.isMessage(name.namespace, name.local)
-            }, schema: { name in
+            }, schema: schemas == nil ? nil : { name in
                 guard let schemas, setupError == nil, let type = DatahubMessageType.of(namespace: name.namespace),
                     Self.validatedTypes.contains(type.code)
                 else { return nil }

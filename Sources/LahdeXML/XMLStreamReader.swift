@@ -1,4 +1,5 @@
 internal import CLibXML2
+import Foundation
 
 /// Streams an XML document with libxml2's `xmlTextReader` and hands over selected elements as small trees.
 ///
@@ -14,6 +15,9 @@ public final class XMLStreamReader {
     private let errors = XMLErrorCollector()
     private let memory: UnsafeMutableBufferPointer<CChar>?
     private let builder = XMLTreeBuilder()
+    /// What the reader reads, for the SAX2 walk (`XMLSAXWalk`), which parses it again on its own.
+    private let path: String?
+    private let bytes: [UInt8]
 
     /// Recovery and entity substitution stay off; `NONET` is a second lock besides the no-network entity
     /// loader; big lines keep line numbers right past 65535.
@@ -27,6 +31,8 @@ public final class XMLStreamReader {
         }
         self.reader = reader
         self.memory = nil
+        self.path = path
+        self.bytes = []
         xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
     }
 
@@ -41,6 +47,8 @@ public final class XMLStreamReader {
         }
         self.reader = reader
         self.memory = memory
+        self.path = nil
+        self.bytes = bytes
         xmlTextReaderSetStructuredErrorHandler(reader, XMLErrorCollector.callback, errors.context)
     }
 
@@ -51,15 +59,24 @@ public final class XMLStreamReader {
 
     /// Walks the document and calls `body` for every element `select` accepts, outermost first (the
     /// subtree of a selected element is not searched further), with the problems found by validating it
-    /// against `schema(name)` when that is not `nil`.
+    /// against `schema(name)` when that is not `nil`. Without a `schema` function nothing is validated and
+    /// the walk goes over libxml2's SAX2 parser (`XMLSAXWalk`), about twice as fast; a reader is walked once.
     ///
     /// - Throws: an `XMLProblem` when the document is not (namespace-)well-formed or declares a DTD — the rest of the
     ///   document cannot be trusted then; elements handed over before stay handed over. Errors thrown by
     ///   `body` are rethrown.
     public func forEachElement(
-        where select: (XMLName) -> Bool, schema: (XMLName) -> XMLSchema? = { _ in nil },
+        where select: (XMLName) -> Bool, schema: ((XMLName) -> XMLSchema?)? = nil,
         _ body: (_ element: XMLTreeElement, _ schemaProblems: [XMLProblem]) throws -> Void
     ) throws {
+        guard let schema else {
+            try withoutActuallyEscaping(select) { select in
+                try withoutActuallyEscaping(body) { body in
+                    try walk(select: select) { try body($0, []) }
+                }
+            }
+            return
+        }
         errors.reset()
         var status = xmlTextReaderRead(reader)
         while status == 1 {
@@ -88,6 +105,26 @@ public final class XMLStreamReader {
             status = xmlTextReaderRead(reader)
         }
         if status < 0 { throw failure() }
+    }
+
+    private func walk(select: @escaping (XMLName) -> Bool, body: @escaping (XMLTreeElement) throws -> Void) throws {
+        if let path {
+            guard let handle = fopen(path, "rb") else { throw XMLProblem(line: nil, message: "cannot open \(path)") }
+            defer { fclose(handle) }
+            var buffer = [UInt8](repeating: 0, count: 256 << 10)
+            try XMLSAXWalk.run(select: select, body: body, name: path, options: Self.options) {
+                let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+                if count == 0 && ferror(handle) != 0 { throw XMLProblem(line: nil, message: "cannot read \(path)") }
+                return Array(buffer[0..<count])
+            }
+        } else {
+            var offset = 0
+            try XMLSAXWalk.run(select: select, body: body, name: "memory", options: Self.options) {
+                let end = min(bytes.count, offset + (256 << 10))
+                defer { offset = end }
+                return Array(bytes[offset..<end])
+            }
+        }
     }
 
     /// The parser's first error, or a generic one at the parser's position.
