@@ -62,8 +62,8 @@ public struct DatahubConnector: Sendable {
             try reader.forEachElement(where: { name in
                 if name.local == "PeekMessageResponse" { sawPeekResponse = true }
                 return DatahubMessageType.isMessage(name.namespace, name.local)
-            }, schema: { name in
-                guard let schemas, setupError == nil, let type = DatahubMessageType(namespace: name.namespace),
+            }, schema: schemas == nil ? nil : { name in
+                guard let schemas, setupError == nil, let type = DatahubMessageType.of(namespace: name.namespace),
                     Self.validatedTypes.contains(type.code)
                 else { return nil }
                 do {
@@ -74,7 +74,7 @@ public struct DatahubConnector: Sendable {
                 }
             }) { element, problems in
                 if let setupError { throw setupError }
-                let start = pending == nil ? 0 : try startOffset(of: element, after: pending!.start, lines: lines, file: file)
+                let start = pending == nil ? 0 : try startOffset(of: element, after: pending!.start, lines: lines)
                 try flush(upTo: start)
                 pending = (element, problems, start)
             }
@@ -105,7 +105,7 @@ public struct DatahubConnector: Sendable {
     private func items(
         for element: XMLTreeElement, schemaProblems: [XMLProblem], range: Range<Int64>, file: InputFile, summary: inout DatahubReadSummary
     ) throws -> [FeedItem] {
-        guard let type = DatahubMessageType(namespace: element.name.namespace) else { return [] }
+        guard let type = DatahubMessageType.of(namespace: element.name.namespace) else { return [] }
         summary.messages += 1
         summary.byType[type.code, default: 0] += 1
         let id = Self.identification(of: element) ?? "?"
@@ -172,7 +172,7 @@ public struct DatahubConnector: Sendable {
     /// Where a later message's start tag begins. libxml2 gives the line on which the start tag *ends*
     /// (after its namespace declarations), so the tag's `<` is searched backwards from the end of that
     /// line; `<` cannot occur inside a tag, and the name after it must be the element's.
-    private func startOffset(of element: XMLTreeElement, after previous: Int64, lines: DatahubLineOffsets, file: InputFile) throws -> Int64 {
+    private func startOffset(of element: XMLTreeElement, after previous: Int64, lines: DatahubLineOffsets) throws -> Int64 {
         let end = try lines.offset(ofLine: element.line + 1)
         let local = Array(element.name.local.utf8)
         // A start tag is rarely longer than a few hundred bytes: look close first, further only if needed.
@@ -180,12 +180,12 @@ public struct DatahubConnector: Sendable {
         while true {
             let from = max(previous, end - size)
             guard from < end else { return end }
-            let window = try file.batchInput.rawBytes(from..<end)
+            let window = try lines.bytes(from..<end)
             var index = window.count - 1
             while index >= 0 {
                 if window[index] == UInt8(ascii: "<") {
                     var nameEnd = index + 1
-                    while nameEnd < window.count, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ">"), UInt8(ascii: "/")].contains(window[nameEnd]) { nameEnd += 1 }
+                    while nameEnd < window.count, !Self.endsName(window[nameEnd]) { nameEnd += 1 }
                     let name = window[(index + 1)..<nameEnd]
                     let localPart = name.lastIndex(of: UInt8(ascii: ":")).map { name[($0 + 1)...] } ?? name
                     if localPart.elementsEqual(local) { return from + Int64(index) }
@@ -195,6 +195,10 @@ public struct DatahubConnector: Sendable {
             if from == previous || size >= 1 << 20 { return from }
             size *= 8
         }
+    }
+
+    private static func endsName(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/")
     }
 
     private func rawBytes(of file: InputFile, _ range: Range<Int64>) throws -> ([UInt8], Bool) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What kind of Datahub message an element is, read from its namespace.
 ///
 /// The namespace, not the root element's name, is what identifies a message: F04, F06, F18 and F27 share
@@ -16,7 +18,7 @@ struct DatahubMessageType: Sendable, Hashable {
     static let namespacePrefix = "urn:fi:Datahub:mif:"
 
     /// The `elm` namespace of the transaction's elements.
-    var elementsNamespace: String { String(namespace.dropLast(3)) + ":elements:v1" }
+    let elementsNamespace: String
 
     /// Where the message's root schema lies in the XSD folder (reference §13).
     var schemaPath: String { "\(area)/\(schemaName).xsd" }
@@ -35,10 +37,26 @@ struct DatahubMessageType: Sendable, Hashable {
         self.area = String(parts[0])
         self.schemaName = String(parts[1])
         self.namespace = namespace
+        self.elementsNamespace = String(namespace.dropLast(3)) + ":elements:v1"
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var known: [String: DatahubMessageType?] = [:]
+
+    /// `init(namespace:)` remembered: it splits and checks strings, and is asked for every message (and
+    /// every element outside one) in a file. At most a few hundred namespaces are kept, so that a hostile
+    /// file full of invented ones cannot grow the process.
+    static func of(namespace: String) -> DatahubMessageType? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let type = known[namespace] { return type }
+        let type = DatahubMessageType(namespace: namespace)
+        if known.count < 256 { known[namespace] = type }
+        return type
     }
 
     /// Is this element a whole message (the `rsm:…Message` root), as opposed to a header or transaction?
     static func isMessage(_ namespace: String, _ local: String) -> Bool {
-        local.hasSuffix("Message") && DatahubMessageType(namespace: namespace) != nil
+        local.hasSuffix("Message") && DatahubMessageType.of(namespace: namespace) != nil
     }
 }

@@ -15,7 +15,7 @@ final class XMLErrorCollector {
 
     func reset() { problems.removeAll() }
 
-    fileprivate func record(_ error: UnsafeMutablePointer<xmlError>) {
+    func record(_ error: UnsafeMutablePointer<xmlError>) {
         let level = error.pointee.level
         guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, problems.count < Self.limit else { return }
         var message = error.pointee.message.map { String(cString: $0) } ?? "unknown libxml2 error \(error.pointee.code)"

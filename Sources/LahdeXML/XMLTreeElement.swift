@@ -4,39 +4,192 @@
 /// mapping code walks plain Swift values and never a C pointer whose lifetime ends with the next read.
 /// (Not named `XMLElement`: Foundation on macOS has a class of that name, and every file importing both
 /// would have to qualify it.)
+///
+/// An element is a position in one flat `XMLTreeStorage` shared by the whole handed-over subtree: copying
+/// a message into a tree of Swift values (two strings, a text, a path and two arrays per element) and
+/// freeing it again cost more than libxml2's parse itself, while a mapping looks at a few dozen of the
+/// elements. Names are shared across messages, texts sit in one byte buffer, and `text`, `children` and
+/// `path` are made only when asked for.
 public struct XMLTreeElement: Sendable, Hashable {
-    public let name: XMLName
-    public let attributes: [XMLAttribute]
-    public let children: [XMLTreeElement]
+    let storage: XMLTreeStorage
+    let index: Int32
+
+    private var node: XMLTreeStorage.Node { storage.nodes[Int(index)] }
+
+    public var name: XMLName { storage.names[Int(node.name)] }
+
+    public var attributes: [XMLAttribute] {
+        let node = node
+        return Array(storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)])
+    }
+
+    /// The child elements, in document order.
+    public var children: [XMLTreeElement] {
+        var result: [XMLTreeElement] = []
+        var child = node.firstChild
+        while child >= 0 {
+            result.append(XMLTreeElement(storage: storage, index: child))
+            child = storage.nodes[Int(child)].nextSibling
+        }
+        return result
+    }
+
     /// The element's own text (text and CDATA children joined), not its descendants'.
-    public let text: String
+    public var text: String {
+        let node = node
+        return String(decoding: storage.text[Int(node.textStart)..<Int(node.textEnd)], as: UTF8.self)
+    }
+
+    /// The text without surrounding spaces, tabs and line breaks (`xs:string` keeps them), trimmed on the
+    /// bytes before a string is made.
+    public var trimmedText: String {
+        let node = node
+        var start = Int(node.textStart), end = Int(node.textEnd)
+        let bytes = storage.text
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
     /// The line of the start tag in the input.
-    public let line: Int
+    public var line: Int { Int(node.line) }
+
     /// Where the element is, by local names from the document root, with `[n]` from the second same-named
     /// sibling on: `/Envelope/Body/…/Communication[2]/CompleteNumber`. For messages to an operator.
-    public let path: String
-
-    public init(name: XMLName, attributes: [XMLAttribute] = [], children: [XMLTreeElement] = [], text: String = "", line: Int = 0, path: String = "") {
-        self.name = name
-        self.attributes = attributes
-        self.children = children
-        self.text = text
-        self.line = line
-        self.path = path
+    public var path: String {
+        // Written straight into the string's storage: every observation's locator is a path, and building
+        // it from arrays and appended strings cost about 4,000 instructions a path.
+        var depth = 0
+        var current = index
+        while current > 0 {
+            depth += 1
+            current = storage.nodes[Int(current)].parent
+        }
+        var root = storage.rootPath
+        guard depth > 0 else { return root }
+        return withUnsafeTemporaryAllocation(of: (name: Int32, position: Int32).self, capacity: depth) { chain in
+            var length = root.utf8.count
+            current = index
+            for slot in stride(from: depth - 1, through: 0, by: -1) {
+                let node = storage.nodes[Int(current)]
+                var position: Int32 = 1
+                var sibling = storage.nodes[Int(node.parent)].firstChild
+                while sibling != current {
+                    if storage.nodes[Int(sibling)].name == node.name { position += 1 }
+                    sibling = storage.nodes[Int(sibling)].nextSibling
+                }
+                chain[slot] = (node.name, position)
+                length += 1 + storage.names[Int(node.name)].local.utf8.count + (position > 1 ? 2 + String(position).utf8.count : 0)
+                current = node.parent
+            }
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                var at = 0
+                func copy(_ text: inout String) {
+                    text.withUTF8 { bytes in
+                        for byte in bytes {
+                            buffer[at] = byte
+                            at += 1
+                        }
+                    }
+                }
+                copy(&root)
+                for (name, position) in chain {
+                    buffer[at] = UInt8(ascii: "/")
+                    at += 1
+                    var local = storage.names[Int(name)].local
+                    copy(&local)
+                    if position > 1 {
+                        var number = "[\(position)]"
+                        copy(&number)
+                    }
+                }
+                return at
+            }
+        }
     }
 
     /// The first child element with this name.
     public func child(_ namespace: String, _ local: String) -> XMLTreeElement? {
-        children.first { $0.name.local == local && $0.name.namespace == namespace }
+        var child = node.firstChild
+        while child >= 0 {
+            let node = storage.nodes[Int(child)]
+            let name = storage.names[Int(node.name)]
+            if name.local == local && name.namespace == namespace { return XMLTreeElement(storage: storage, index: child) }
+            child = node.nextSibling
+        }
+        return nil
     }
 
     /// Every child element with this name, in document order.
     public func children(_ namespace: String, _ local: String) -> [XMLTreeElement] {
-        children.filter { $0.name.local == local && $0.name.namespace == namespace }
+        var result: [XMLTreeElement] = []
+        var child = node.firstChild
+        while child >= 0 {
+            let node = storage.nodes[Int(child)]
+            let name = storage.names[Int(node.name)]
+            if name.local == local && name.namespace == namespace { result.append(XMLTreeElement(storage: storage, index: child)) }
+            child = node.nextSibling
+        }
+        return result
     }
 
     /// The value of an attribute; unqualified attributes (the usual kind) have the empty namespace.
     public func attribute(_ local: String, namespace: String = "") -> String? {
-        attributes.first { $0.name.local == local && $0.name.namespace == namespace }?.value
+        let node = node
+        for attribute in storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)]
+        where attribute.name.local == local && attribute.name.namespace == namespace {
+            return attribute.value
+        }
+        return nil
     }
+
+    /// Equal when name, attributes, text, line, path and children are, whatever storage holds them.
+    public static func == (a: XMLTreeElement, b: XMLTreeElement) -> Bool {
+        if a.storage === b.storage && a.index == b.index { return true }
+        return a.name == b.name && a.attributes == b.attributes && a.text == b.text && a.line == b.line && a.path == b.path
+            && a.children == b.children
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(text)
+        hasher.combine(line)
+    }
+}
+
+/// The elements of one handed-over subtree, flat, in document order; element 0 is its root.
+final class XMLTreeStorage: Sendable {
+    struct Node: Sendable {
+        /// Index into `names`.
+        var name: Int32
+        /// -1 for the root.
+        var parent: Int32
+        var firstChild: Int32 = -1
+        var nextSibling: Int32 = -1
+        var line: Int32
+        var textStart: Int32 = 0
+        var textEnd: Int32 = 0
+        var attributeStart: Int32 = 0
+        var attributeEnd: Int32 = 0
+    }
+
+    let nodes: [Node]
+    /// Every name the reader has met so far (shared, copy-on-write, with the reader and other subtrees).
+    let names: [XMLName]
+    let attributes: [XMLAttribute]
+    /// The elements' own texts, each a contiguous range.
+    let text: [UInt8]
+    /// The path of the root (`/Envelope/Body/…/Message`), from which the others' paths are made.
+    let rootPath: String
+
+    init(nodes: [Node], names: [XMLName], attributes: [XMLAttribute], text: [UInt8], rootPath: String) {
+        self.nodes = nodes
+        self.names = names
+        self.attributes = attributes
+        self.text = text
+        self.rootPath = rootPath
+    }
+
+    var root: XMLTreeElement { XMLTreeElement(storage: self, index: 0) }
 }

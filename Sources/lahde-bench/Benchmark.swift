@@ -5,7 +5,8 @@ import LahdePostgres
 import LahdeStore
 import Logging
 
-/// `lahde-bench [PERSONS]`: the load benchmark of BENCHMARKS.md (`lahde-bench parsers [MB]`: the parsers).
+/// `lahde-bench [PERSONS]`: the load benchmark of BENCHMARKS.md (`lahde-bench parsers [MB]`: the parsers;
+/// `lahde-bench datahub [MB] [plain|xsd]`: the Datahub parser phase alone, without a database).
 ///
 /// In one run, against one server: a `psql \copy` of the same rows into a bare UNLOGGED table (the
 /// baseline), the initial load of PERSONS synthetic persons into an empty register, an update in which
@@ -21,6 +22,10 @@ struct Benchmark {
             return handler
         }
         var arguments = CommandLine.arguments.dropFirst()
+        if arguments.first == "datahub" {
+            try DatahubParserBenchmark.runAlone(Array(arguments.dropFirst()))
+            return
+        }
         let parsersOnly = arguments.first == "parsers"
         if parsersOnly { arguments = arguments.dropFirst() }
         let persons = arguments.first.flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } ?? (parsersOnly ? 100 : 1_000_000)

@@ -11,7 +11,28 @@ enum DatahubParserBenchmark {
         "2026-03-10-F06-move-out.xml",
     ]
 
-    static func run(megabytes: Int, work: URL, repository: URL) throws {
+    /// `lahde-bench datahub [MEGABYTES] [plain|xsd]`: this phase alone, without a database, in the current
+    /// directory's repository; `plain` or `xsd` reads only without or only with validation. Small enough to
+    /// run under `valgrind --tool=callgrind`, whose instruction counts do not depend on the machine's load.
+    static func runAlone(_ arguments: [String]) throws {
+        let megabytes = arguments.first.flatMap { Int($0) } ?? 100
+        let only = arguments.dropFirst().first
+        let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lahde-bench-datahub-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let repository = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        try run(megabytes: megabytes, work: work, repository: repository, plain: only != "xsd", validated: only != "plain")
+    }
+
+    /// User and system time of the process: on a shared machine the wall clock also counts the time the
+    /// benchmark waited for a core, so both are printed.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func run(megabytes: Int, work: URL, repository: URL, plain: Bool = true, validated: Bool = true) throws {
         let path = work.appendingPathComponent("datahub.xml").path
         let bodies = try templates.map { name -> [UInt8] in
             let text = try String(contentsOf: repository.appendingPathComponent("samples/datahub/\(name)"), encoding: .utf8)
@@ -45,9 +66,13 @@ enum DatahubParserBenchmark {
         print("generated Datahub messages \(messages) messages (F01, E58, F04, F06), \(String(format: "%.0f", megabytesRead)) MB")
 
         let settings = DatahubSettings(installationRoot: repository)
-        for (label, connector) in [("without XSD", DatahubConnector(xsdFolder: nil)), ("with XSD   ", DatahubConnector(settings: settings))] {
+        var phases: [(String, DatahubConnector)] = []
+        if plain { phases.append(("without XSD", DatahubConnector(xsdFolder: nil))) }
+        if validated { phases.append(("with XSD   ", DatahubConnector(settings: settings))) }
+        for (label, connector) in phases {
             var records = 0
             var rejected = 0
+            let cpuBefore = Self.cpuSeconds()
             let seconds = try Benchmark.time {
                 try connector.read(file) { item in
                     switch item {
@@ -56,7 +81,8 @@ enum DatahubParserBenchmark {
                     }
                 }
             }
-            print("Datahub \(label)        \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", megabytesRead / seconds)) MB/s, \(records) records, \(rejected) rejected")
+            let cpu = Self.cpuSeconds() - cpuBefore
+            print("Datahub \(label)        \(String(format: "%.2f", seconds)) s, \(String(format: "%.0f", megabytesRead / seconds)) MB/s, \(records) records, \(rejected) rejected; CPU \(String(format: "%.2f", cpu)) s, \(String(format: "%.0f", megabytesRead / cpu)) MB/s of CPU time")
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

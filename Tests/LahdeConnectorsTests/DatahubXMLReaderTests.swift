@@ -70,6 +70,30 @@ struct DatahubXMLReaderTests {
         #expect(found.first?.children.count == 1)
     }
 
+    @Test("without a schema (SAX2) and with one (xmlTextReader) the same trees come out: names, texts, attributes, lines, paths")
+    func bothWalksAgree() throws {
+        func deep(_ element: XMLTreeElement) -> String {
+            "\(element.line) \(element.path) \(element.name) \(element.attributes) [\(element.text)] (\(element.children.map(deep).joined(separator: ", ")))"
+        }
+        var text = "<?xml version=\"1.0\"?>\n<batch xmlns:x='urn:x'><x:other><item>not me</item></x:other>\n"
+        for name in ["F01_minimal.xml", "E58_minimal.xml", "F01_minimal.xml", "PeekMessageResponse_F01_envelope.xml"] {
+            let body = try DatahubFixtures.example(name)
+            text += String(body[body.range(of: "?>")!.upperBound...]) + "\n<!-- between --><?pi here?>\n"
+        }
+        text += "<x:item a='1 &amp; &lt;2&gt;'>t&amp;u<![CDATA[<v>]]><x:item/>w</x:item></batch>\n"
+        let select: (XMLName) -> Bool = { $0.local.hasSuffix("Message") || $0.local == "item" }
+        var sax: [String] = []
+        try XMLStreamReader(bytes: Array(text.utf8)).forEachElement(where: select) { element, _ in sax.append(deep(element)) }
+        var reader: [String] = []
+        try XMLStreamReader(bytes: Array(text.utf8)).forEachElement(where: select, schema: { _ in nil }) { element, _ in reader.append(deep(element)) }
+        #expect(sax.count == 6)
+        #expect(sax == reader)
+        let file = try DatahubFixtures.file(text, name: "both.xml")
+        var fromFile: [String] = []
+        try XMLStreamReader(path: file.path).forEachElement(where: select) { element, _ in fromFile.append(deep(element)) }
+        #expect(fromFile == sax)
+    }
+
     @Test("a document that is not well-formed fails with the line and libxml2's message")
     func notWellFormed() throws {
         let text = "<r>\n<item>\n<a>1</a>\n<b>2</a>\n</item>\n</r>"
