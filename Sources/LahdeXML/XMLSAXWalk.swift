@@ -104,6 +104,9 @@ struct XMLSAXWalk {
         }
     }
 
+    /// libxml2's own limit without XML_PARSE_HUGE (`xmlParserMaxDepth`).
+    static let maximumDepth: Int32 = 256
+
     private static func from(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<XMLSAXWalk> {
         context!.assumingMemoryBound(to: XMLSAXWalk.self)
     }
@@ -146,6 +149,12 @@ struct XMLSAXWalk {
         // libxml2 goes on after namespace errors (an undeclared prefix); such a document is not
         // namespace-well-formed, and going on would silently drop the elements that lost their namespace.
         if failed { return stop() }
+        // libxml2 enforces its nesting limit only while it builds a tree, and this walk builds none: the
+        // same limit here keeps a hostile depth from being walked at all.
+        if let context, context.pointee.nameNr > Self.maximumDepth {
+            refusal = XMLProblem(line: Int(line), message: "elements nest deeper than \(Self.maximumDepth) levels; the document is refused")
+            return stop()
+        }
         let name = nameID(local, uri)
         if building {
             startNode(name, count, values)
