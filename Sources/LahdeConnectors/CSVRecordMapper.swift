@@ -222,6 +222,12 @@ struct CSVRecordMapper {
                         column: column.name, "\(mapping.field): not one of the values the definition maps (\(values.keys.sorted().prefix(12).joined(separator: ", ")))"))
             }
             value = mapped
+        case .reference(let scheme):
+            do {
+                value = scheme.rawValue + ":" + (try MatchKey.parse(scheme: scheme, text).value)
+            } catch {
+                return .failure(RowProblem(column: column.name, "\(mapping.field): \(error.description)"))
+            }
         }
         return .success(FieldObservation(field: mapping.field, value: value, locator: column.locator))
     }
