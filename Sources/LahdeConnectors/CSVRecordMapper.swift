@@ -25,12 +25,49 @@ struct CSVRecordMapper {
         /// `column 'Katuosoite'`: kept with the observation, so provenance shows where in the row a value stood.
         let locator: String
 
+        /// ASCII words and values as bytes, lower-cased for the yes/no words, with what each stands for:
+        /// a cell is compared byte by byte before any `String` is made of it (see ``CSVRecordMapper/plainRange(_:_:)``).
+        let byteWords: [(bytes: [UInt8], value: String)]
+        let caseInsensitive: Bool
+
         init(index: Int, name: String, mapping: CSVColumnMapping, role: AddressRole, locator: String) {
             self.index = index
             self.name = name
             self.mapping = mapping
             self.role = role
             self.locator = locator
+            var words: [(String, String)] = []
+            switch mapping.conversion {
+            case .boolean(let trueWords, let falseWords):
+                words = trueWords.sorted().map { ($0, "true") } + falseWords.sorted().map { ($0, "false") }
+                caseInsensitive = true
+            case .values(let values):
+                words = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                caseInsensitive = false
+            default:
+                caseInsensitive = false
+            }
+            byteWords = mapping.uppercase ? [] : words.filter { $0.0.utf8.allSatisfy { $0 < 0x80 } }.map { (Array($0.0.utf8), $0.1) }
+        }
+
+        /// The value the cell's bytes stand for, or `nil` when they match no ASCII word (the `String` path
+        /// then decides, and explains a rejection).
+        func byteWord(_ record: CSVRecord, _ range: Range<Int>) -> String? {
+            record.rawBytes.withUnsafeBufferPointer { raw in
+                for word in byteWords where word.bytes.count == range.count {
+                    var equal = true
+                    for offset in 0..<word.bytes.count {
+                        var byte = raw[range.lowerBound + offset]
+                        if caseInsensitive && byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                        if byte != word.bytes[offset] {
+                            equal = false
+                            break
+                        }
+                    }
+                    if equal { return word.value }
+                }
+                return nil
+            }
         }
     }
 
@@ -50,6 +87,8 @@ struct CSVRecordMapper {
     /// Finnish midnight per validity date: a delivery has few distinct dates, and the calendar arithmetic
     /// costs more than the rest of a row.
     private var midnights: [CalendarDate: Date] = [:]
+    /// The last validity cell's bytes and its instant: rows of one delivery mostly share the date.
+    private var lastValidFrom: (bytes: [UInt8], date: Date)?
 
     init(format: CSVFormat, header: CSVHeader?) throws(CSVFileError) {
         var names = format.keys.map(\.column)
@@ -162,13 +201,18 @@ struct CSVRecordMapper {
         }
 
         var validFromDate: Date?
-        if let validFrom {
+        if let validFrom, let last = lastValidFrom, let range = Self.plainRange(record, validFrom.index),
+            record.rawBytes[range].elementsEqual(last.bytes)
+        {
+            validFromDate = last.date
+        } else if let validFrom {
             let text = Self.cell(record, validFrom.index)
             if !text.isEmpty {
                 guard let date = validFrom.pattern.date(from: text) else {
                     return .failure(RowProblem(column: validFrom.name, "the validity date is not a date in the form \(validFrom.pattern)"))
                 }
                 validFromDate = midnight(of: date)
+                if let range = Self.plainRange(record, validFrom.index) { lastValidFrom = (Array(record.rawBytes[range]), validFromDate!) }
             } else if !observations.isEmpty {
                 return .failure(RowProblem(column: validFrom.name, "the validity date is empty"))
             }
@@ -183,6 +227,11 @@ struct CSVRecordMapper {
 
     /// The column's observation: `nil` for an empty cell the definition skips.
     private func value(of column: Column, in record: CSVRecord) -> Result<FieldObservation?, RowProblem> {
+        if !column.byteWords.isEmpty, let range = Self.plainRange(record, column.index), !range.isEmpty,
+            let value = column.byteWord(record, range)
+        {
+            return .success(FieldObservation(field: column.mapping.field, value: value, locator: column.locator))
+        }
         var text = Self.cell(record, column.index)
         let mapping = column.mapping
         if mapping.uppercase { text = text.uppercased() }
@@ -239,6 +288,16 @@ struct CSVRecordMapper {
         if midnights.count > 4096 { midnights.removeAll(keepingCapacity: true) }
         midnights[date] = instant
         return instant
+    }
+
+    /// Where the cell's text lies in the record's bytes when it needs neither trimming nor unescaping
+    /// (empty, or starting and ending with printable ASCII), else `nil`.
+    static func plainRange(_ record: CSVRecord, _ index: Int) -> Range<Int>? {
+        guard !record.hasDoubledQuotes(at: index) else { return nil }
+        let range = record.byteRange(at: index)
+        guard let first = range.first else { return range }
+        let firstByte = record.rawBytes[first], lastByte = record.rawBytes[range.upperBound - 1]
+        return firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 ? range : nil
     }
 
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never

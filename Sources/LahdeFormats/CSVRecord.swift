@@ -48,6 +48,11 @@ public struct CSVRecord: Sendable, Hashable {
         byteRange(at: index).isEmpty
     }
 
+    /// Whether the quoted field holds doubled quotes, so its ``byteRange(at:)`` is not yet its text.
+    public func hasDoubledQuotes(at index: Int) -> Bool {
+        fieldEnds[index] & Self.escapedFlag != 0
+    }
+
     /// Where the field's content lies in ``rawBytes``.
     ///
     /// Inside the quotes for a quoted field, with any doubled quotes still doubled. For comparing and
