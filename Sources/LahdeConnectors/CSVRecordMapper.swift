@@ -29,6 +29,11 @@ struct CSVRecordMapper {
         /// a cell is compared byte by byte before any `String` is made of it (see ``CSVRecordMapper/plainRange(_:_:)``).
         let byteWords: [(bytes: [UInt8], value: String)]
         let caseInsensitive: Bool
+        /// The mapping's parts a plain cell needs, kept apart so no cell copies the whole mapping.
+        let field: String
+        let emptyRemoves: Bool
+        /// No conversion and no upper-casing: a plain cell is the value.
+        let passesThrough: Bool
 
         init(index: Int, name: String, mapping: CSVColumnMapping, role: AddressRole, locator: String) {
             self.index = index
@@ -36,6 +41,9 @@ struct CSVRecordMapper {
             self.mapping = mapping
             self.role = role
             self.locator = locator
+            field = mapping.field
+            emptyRemoves = mapping.empty == .remove
+            if case .none = mapping.conversion, !mapping.uppercase { passesThrough = true } else { passesThrough = false }
             var words: [(String, String)] = []
             switch mapping.conversion {
             case .boolean(let trueWords, let falseWords):
@@ -227,10 +235,18 @@ struct CSVRecordMapper {
 
     /// The column's observation: `nil` for an empty cell the definition skips.
     private func value(of column: Column, in record: CSVRecord) -> Result<FieldObservation?, RowProblem> {
-        if !column.byteWords.isEmpty, let range = Self.plainRange(record, column.index), !range.isEmpty,
-            let value = column.byteWord(record, range)
-        {
-            return .success(FieldObservation(field: column.mapping.field, value: value, locator: column.locator))
+        if let range = Self.plainRange(record, column.index) {
+            // The usual cell: nothing to trim or unescape. Empty, a byte-matched word, or (unconverted) the
+            // text itself, without copying the mapping and its word sets for every cell.
+            if range.isEmpty {
+                return .success(column.emptyRemoves ? FieldObservation(field: column.field, value: nil, locator: column.locator) : nil)
+            }
+            if !column.byteWords.isEmpty, let value = column.byteWord(record, range) {
+                return .success(FieldObservation(field: column.field, value: value, locator: column.locator))
+            }
+            if column.passesThrough {
+                return .success(FieldObservation(field: column.field, value: record.string(at: column.index), locator: column.locator))
+            }
         }
         var text = Self.cell(record, column.index)
         let mapping = column.mapping
@@ -303,6 +319,7 @@ struct CSVRecordMapper {
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
     /// start or end with a space).
     static func cell(_ record: CSVRecord, _ index: Int) -> String {
+        if plainRange(record, index) != nil { return record.string(at: index) }
         let text = record.string(at: index)
         guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
         if firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 { return text }
