@@ -245,7 +245,7 @@ struct CSVRecordMapper {
                 return .success(FieldObservation(field: column.field, value: value, locator: column.locator))
             }
             if column.passesThrough {
-                return .success(FieldObservation(field: column.field, value: record.string(at: column.index), locator: column.locator))
+                return .success(FieldObservation(field: column.field, value: record.string(inPlain: range), locator: column.locator))
             }
         }
         var text = Self.cell(record, column.index)
@@ -319,7 +319,7 @@ struct CSVRecordMapper {
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
     /// start or end with a space).
     static func cell(_ record: CSVRecord, _ index: Int) -> String {
-        if plainRange(record, index) != nil { return record.string(at: index) }
+        if let range = plainRange(record, index) { return record.string(inPlain: range) }
         let text = record.string(at: index)
         guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
         if firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 { return text }

@@ -76,6 +76,15 @@ public struct CSVRecord: Sendable, Hashable {
         }
     }
 
+    /// The text at `range` of ``rawBytes`` — a field's ``byteRange(at:)`` without doubled quotes, or a
+    /// part of one — decoded, for a caller that has already looked at the bytes and should not locate
+    /// the field twice.
+    public func string(inPlain range: Range<Int>) -> String {
+        rawBytes.withUnsafeBytes { raw in
+            encoding.decodeValidated(UnsafeRawBufferPointer(rebasing: raw[range]), collapsingDoubled: nil)
+        }
+    }
+
     /// Every field decoded; convenient for headers and tests, wasteful in a hot loop.
     public func strings() -> [String] {
         (0..<fieldCount).map(string(at:))
