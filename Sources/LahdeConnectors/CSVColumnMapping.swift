@@ -1,3 +1,5 @@
+import LahdeCore
+
 /// What one column of a delimited feed means: the register field it states and how the vendor writes it.
 ///
 /// Written in a definition either as the field name alone (`"Sukunimi": "last_name"`) or as an object:
@@ -6,7 +8,8 @@
 /// "Syntymäaika": {"field": "birth_date", "date": "dd.MM.yyyy"},
 /// "Markkinointilupa": {"field": "direct_marketing_permission", "boolean": {"true": ["K"], "false": ["E"]}},
 /// "Asiakastyyppi": {"field": "party_type", "values": {"H": "person", "Y": "organisation"}},
-/// "Maa": {"field": "address.permanent.country", "uppercase": true, "empty": "remove"}
+/// "Maa": {"field": "address.permanent.country", "uppercase": true, "empty": "remove"},
+/// "Asiakasnumero": {"field": "contract_party", "reference": "customer_number"}
 /// ```
 ///
 /// Conversions exist so that the register holds one canonical form whichever vendor wrote the value; a
@@ -35,6 +38,9 @@ public struct CSVColumnMapping: Sendable, Decodable {
         case boolean(trueWords: Set<String>, falseWords: Set<String>)
         /// A closed list of vendor values and the register value each stands for; any other rejects the row.
         case values([String: String])
+        /// The key of another entity (a contract's customer or accounting point), validated by its
+        /// scheme's rules and observed as `scheme:value`; the merge turns it into the entity's id.
+        case reference(MatchKey.Scheme)
     }
 
     public var field: String
@@ -51,7 +57,7 @@ public struct CSVColumnMapping: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case field, date, boolean, values, uppercase, empty
+        case field, date, boolean, values, reference, uppercase, empty
     }
 
     struct BooleanWords: Decodable {
@@ -75,7 +81,7 @@ public struct CSVColumnMapping: Sendable, Decodable {
         let uppercase = try container.decodeIfPresent(Bool.self, forKey: .uppercase) ?? false
         let empty = try container.decodeIfPresent(EmptyCell.self, forKey: .empty) ?? .skip
         let conversion: Conversion
-        let given = [CodingKeys.date, .boolean, .values].filter(container.contains)
+        let given = [CodingKeys.date, .boolean, .values, .reference].filter(container.contains)
         guard given.count <= 1 else {
             throw DecodingError.dataCorruptedError(
                 forKey: given[1], in: container,
@@ -106,6 +112,8 @@ public struct CSVColumnMapping: Sendable, Decodable {
                 throw DecodingError.dataCorruptedError(forKey: .values, in: container, debugDescription: "lists no values")
             }
             conversion = .values(values)
+        case .reference:
+            conversion = .reference(try container.decodeChoice(MatchKey.Scheme.self, forKey: .reference))
         default:
             conversion = .none
         }

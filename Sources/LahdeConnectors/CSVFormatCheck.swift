@@ -23,7 +23,12 @@ extension CSVFormat {
         guard !keys.isEmpty else { throw fail("keys", "names no key column; every row needs an identifier to find its entity by") }
         var schemes: Set<MatchKey.Scheme> = []
         for (index, key) in keys.enumerated() {
-            let allowed = entity == .accountingPoint ? key.scheme == .gsrn : key.scheme != .gsrn
+            let allowed =
+                switch entity {
+                case .accountingPoint: key.scheme == .gsrn
+                case .contract: key.scheme == .datahubContract
+                case .party: key.scheme != .gsrn && key.scheme != .datahubContract
+                }
             guard allowed else {
                 throw fail("keys.\(index).scheme", "'\(key.scheme.rawValue)' does not identify a \(entity.rawValue)")
             }
@@ -81,6 +86,12 @@ extension CSVFormat {
                 throw fail("columns.\(column).date", "'\(field.name)' is not a date field")
             case .boolean where field.valueType != .boolean:
                 throw fail("columns.\(column).boolean", "'\(field.name)' is not a yes/no field")
+            case .reference where field.valueType != .reference:
+                throw fail("columns.\(column).reference", "'\(field.name)' is not a link to another entity")
+            case .reference(let scheme) where field.name == "contract_accounting_point" ? scheme != .gsrn : (scheme == .gsrn || scheme == .datahubContract):
+                throw fail("columns.\(column).reference", "'\(scheme.rawValue)' does not identify what '\(field.name)' links to")
+            case .none where field.valueType == .reference, .values where field.valueType == .reference:
+                throw fail("columns.\(column)", "'\(field.name)' links to another entity: give its key scheme as \"reference\"")
             default: break
             }
         }

@@ -25,12 +25,57 @@ struct CSVRecordMapper {
         /// `column 'Katuosoite'`: kept with the observation, so provenance shows where in the row a value stood.
         let locator: String
 
+        /// ASCII words and values as bytes, lower-cased for the yes/no words, with what each stands for:
+        /// a cell is compared byte by byte before any `String` is made of it (see ``CSVRecordMapper/plainRange(_:_:)``).
+        let byteWords: [(bytes: [UInt8], value: String)]
+        let caseInsensitive: Bool
+        /// The mapping's parts a plain cell needs, kept apart so no cell copies the whole mapping.
+        let field: String
+        let emptyRemoves: Bool
+        /// No conversion and no upper-casing: a plain cell is the value.
+        let passesThrough: Bool
+
         init(index: Int, name: String, mapping: CSVColumnMapping, role: AddressRole, locator: String) {
             self.index = index
             self.name = name
             self.mapping = mapping
             self.role = role
             self.locator = locator
+            field = mapping.field
+            emptyRemoves = mapping.empty == .remove
+            if case .none = mapping.conversion, !mapping.uppercase { passesThrough = true } else { passesThrough = false }
+            var words: [(String, String)] = []
+            switch mapping.conversion {
+            case .boolean(let trueWords, let falseWords):
+                words = trueWords.sorted().map { ($0, "true") } + falseWords.sorted().map { ($0, "false") }
+                caseInsensitive = true
+            case .values(let values):
+                words = values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                caseInsensitive = false
+            default:
+                caseInsensitive = false
+            }
+            byteWords = mapping.uppercase ? [] : words.filter { $0.0.utf8.allSatisfy { $0 < 0x80 } }.map { (Array($0.0.utf8), $0.1) }
+        }
+
+        /// The value the cell's bytes stand for, or `nil` when they match no ASCII word (the `String` path
+        /// then decides, and explains a rejection).
+        func byteWord(_ record: CSVRecord, _ range: Range<Int>) -> String? {
+            record.rawBytes.withUnsafeBufferPointer { raw in
+                for word in byteWords where word.bytes.count == range.count {
+                    var equal = true
+                    for offset in 0..<word.bytes.count {
+                        var byte = raw[range.lowerBound + offset]
+                        if caseInsensitive && byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                        if byte != word.bytes[offset] {
+                            equal = false
+                            break
+                        }
+                    }
+                    if equal { return word.value }
+                }
+                return nil
+            }
         }
     }
 
@@ -50,6 +95,8 @@ struct CSVRecordMapper {
     /// Finnish midnight per validity date: a delivery has few distinct dates, and the calendar arithmetic
     /// costs more than the rest of a row.
     private var midnights: [CalendarDate: Date] = [:]
+    /// The last validity cell's bytes and its instant: rows of one delivery mostly share the date.
+    private var lastValidFrom: (bytes: [UInt8], date: Date)?
 
     init(format: CSVFormat, header: CSVHeader?) throws(CSVFileError) {
         var names = format.keys.map(\.column)
@@ -162,13 +209,18 @@ struct CSVRecordMapper {
         }
 
         var validFromDate: Date?
-        if let validFrom {
+        if let validFrom, let last = lastValidFrom, let range = Self.plainRange(record, validFrom.index),
+            record.rawBytes[range].elementsEqual(last.bytes)
+        {
+            validFromDate = last.date
+        } else if let validFrom {
             let text = Self.cell(record, validFrom.index)
             if !text.isEmpty {
                 guard let date = validFrom.pattern.date(from: text) else {
                     return .failure(RowProblem(column: validFrom.name, "the validity date is not a date in the form \(validFrom.pattern)"))
                 }
                 validFromDate = midnight(of: date)
+                if let range = Self.plainRange(record, validFrom.index) { lastValidFrom = (Array(record.rawBytes[range]), validFromDate!) }
             } else if !observations.isEmpty {
                 return .failure(RowProblem(column: validFrom.name, "the validity date is empty"))
             }
@@ -183,6 +235,19 @@ struct CSVRecordMapper {
 
     /// The column's observation: `nil` for an empty cell the definition skips.
     private func value(of column: Column, in record: CSVRecord) -> Result<FieldObservation?, RowProblem> {
+        if let range = Self.plainRange(record, column.index) {
+            // The usual cell: nothing to trim or unescape. Empty, a byte-matched word, or (unconverted) the
+            // text itself, without copying the mapping and its word sets for every cell.
+            if range.isEmpty {
+                return .success(column.emptyRemoves ? FieldObservation(field: column.field, value: nil, locator: column.locator) : nil)
+            }
+            if !column.byteWords.isEmpty, let value = column.byteWord(record, range) {
+                return .success(FieldObservation(field: column.field, value: value, locator: column.locator))
+            }
+            if column.passesThrough {
+                return .success(FieldObservation(field: column.field, value: record.string(inPlain: range), locator: column.locator))
+            }
+        }
         var text = Self.cell(record, column.index)
         let mapping = column.mapping
         if mapping.uppercase { text = text.uppercased() }
@@ -222,6 +287,12 @@ struct CSVRecordMapper {
                         column: column.name, "\(mapping.field): not one of the values the definition maps (\(values.keys.sorted().prefix(12).joined(separator: ", ")))"))
             }
             value = mapped
+        case .reference(let scheme):
+            do {
+                value = scheme.rawValue + ":" + (try MatchKey.parse(scheme: scheme, text).value)
+            } catch {
+                return .failure(RowProblem(column: column.name, "\(mapping.field): \(error.description)"))
+            }
         }
         return .success(FieldObservation(field: mapping.field, value: value, locator: column.locator))
     }
@@ -235,9 +306,20 @@ struct CSVRecordMapper {
         return instant
     }
 
+    /// Where the cell's text lies in the record's bytes when it needs neither trimming nor unescaping
+    /// (empty, or starting and ending with printable ASCII), else `nil`.
+    static func plainRange(_ record: CSVRecord, _ index: Int) -> Range<Int>? {
+        guard !record.hasDoubledQuotes(at: index) else { return nil }
+        let range = record.byteRange(at: index)
+        guard let first = range.first else { return range }
+        let firstByte = record.rawBytes[first], lastByte = record.rawBytes[range.upperBound - 1]
+        return firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 ? range : nil
+    }
+
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
     /// start or end with a space).
     static func cell(_ record: CSVRecord, _ index: Int) -> String {
+        if let range = plainRange(record, index) { return record.string(inPlain: range) }
         let text = record.string(at: index)
         guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
         if firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 { return text }

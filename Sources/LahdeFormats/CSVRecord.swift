@@ -48,6 +48,11 @@ public struct CSVRecord: Sendable, Hashable {
         byteRange(at: index).isEmpty
     }
 
+    /// Whether the quoted field holds doubled quotes, so its ``byteRange(at:)`` is not yet its text.
+    public func hasDoubledQuotes(at index: Int) -> Bool {
+        fieldEnds[index] & Self.escapedFlag != 0
+    }
+
     /// Where the field's content lies in ``rawBytes``.
     ///
     /// Inside the quotes for a quoted field, with any doubled quotes still doubled. For comparing and
@@ -68,6 +73,15 @@ public struct CSVRecord: Sendable, Hashable {
         return rawBytes.withUnsafeBytes { raw in
             encoding.decodeValidated(
                 UnsafeRawBufferPointer(rebasing: raw[range]), collapsingDoubled: escaped ? quote : nil)
+        }
+    }
+
+    /// The text at `range` of ``rawBytes`` — a field's ``byteRange(at:)`` without doubled quotes, or a
+    /// part of one — decoded, for a caller that has already looked at the bytes and should not locate
+    /// the field twice.
+    public func string(inPlain range: Range<Int>) -> String {
+        rawBytes.withUnsafeBytes { raw in
+            encoding.decodeValidated(UnsafeRawBufferPointer(rebasing: raw[range]), collapsingDoubled: nil)
         }
     }
 

@@ -36,7 +36,7 @@ public struct ProvenanceLookup {
         public let history: [Change]
     }
 
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
 
     public init(connection: PostgresConnection) {
         self.connection = connection

@@ -27,8 +27,9 @@ struct ExportCommand: ParsableCommand {
         let lookup = ProvenanceLookup(connection: connection)
         let entity = try RegisterSession.entity(identifier, in: lookup)
         let tags = try lookup.fields(of: entity, withHistory: true)
+        let contracts = try lookup.contracts(of: entity, withHistory: true)
         var sources: [String: [String: String]] = [:]
-        for tag in tags {
+        for tag in tags + contracts.flatMap(\.fields) {
             for change in [tag.current] + tag.history {
                 sources[change.sha256 + change.source] = ["source": change.source, "file": change.file, "sha256": change.sha256]
             }
@@ -39,15 +40,14 @@ struct ExportCommand: ParsableCommand {
                 "generated_at": Date().formatted(.iso8601),
                 "entity": ["kind": entity.kind.rawValue, "id": entity.id],
                 "identifiers": entity.identifiers.map { ["scheme": $0.scheme, "value": $0.value] },
-                "fields": tags.map { tag -> [String: Any] in
-                    var object = tag.current.tagJSON
-                    object["field"] = tag.current.field
-                    object["history"] = tag.history.map { change -> [String: Any] in
-                        var earlier = change.tagJSON
-                        earlier["old_value"] = change.oldValue as Any
-                        return earlier
-                    }
-                    return object
+                "fields": tags.map(Self.fieldJSON),
+                "contracts": contracts.map { contract -> [String: Any] in
+                    [
+                        "id": contract.id, "contract_id": contract.contractID as Any,
+                        "accounting_point": ["gsrn": contract.gsrn as Any], "type": contract.type as Any,
+                        "starts_on": contract.startsOn as Any, "ends_on": contract.endsOn as Any, "cancelled": contract.cancelled,
+                        "fields": contract.fields.map(Self.fieldJSON),
+                    ]
                 },
                 "sources": sortedSources,
             ])
@@ -56,13 +56,36 @@ struct ExportCommand: ParsableCommand {
         print("Data held about \(entity.kind.rawValue) \(entity.id)")
         for identifier in entity.identifiers { print("  \(identifier.scheme): \(identifier.value)") }
         print("")
-        for tag in tags {
-            let change = tag.current
-            print("  \(change.field): \(change.value ?? "(removed)")")
-            print("    source: \(change.source) — \(change.file) \(change.locator), valid from \(change.validFrom)")
+        for tag in tags { Self.printField(tag) }
+        if !contracts.isEmpty {
+            print("")
+            print("Contracts:")
+            for contract in contracts {
+                let period = "\(contract.startsOn ?? "?")–\(contract.endsOn ?? "")" + (contract.cancelled ? " (cancelled)" : "")
+                print("  \(contract.contractID ?? "contract \(contract.id)") at accounting point \(contract.gsrn ?? "(unknown)"), \(period)")
+                for tag in contract.fields { Self.printField(tag, indent: "    ") }
+            }
         }
         print("")
         print("Sources:")
         for source in sortedSources { print("  \(source["source"] ?? ""): \(source["file"] ?? "") (sha256 \(source["sha256"] ?? ""))") }
+    }
+
+    /// One field with its source and every earlier value, as `--json` shows it.
+    static func fieldJSON(_ tag: ProvenanceLookup.FieldTag) -> [String: Any] {
+        var object = tag.current.tagJSON
+        object["field"] = tag.current.field
+        object["history"] = tag.history.map { change -> [String: Any] in
+            var earlier = change.tagJSON
+            earlier["old_value"] = change.oldValue as Any
+            return earlier
+        }
+        return object
+    }
+
+    static func printField(_ tag: ProvenanceLookup.FieldTag, indent: String = "  ") {
+        let change = tag.current
+        print("\(indent)\(change.field): \(change.value ?? "(removed)")")
+        print("\(indent)  source: \(change.source) — \(change.file) \(change.locator), valid from \(change.validFrom)")
     }
 }

@@ -187,4 +187,41 @@ struct SubjectRequestCommandTests {
         #expect(counts["suppressed"] == 1)
         #expect(try lahde.run(["provenance", "100001"], environment: env).status == 1)
     }
+
+    @Test("export lists the person's contracts with the accounting point, start, end and the source of every contract value")
+    func exportShowsContracts() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let env = ImportCommandTests().environment(database)
+        let folder = ImportCommandTests.repository.appendingPathComponent("samples/customers")
+        for (connector, file) in [
+            ("customer-system", "customers-2026-01-01.csv"), ("customer-system-accounting-points", "accounting-points-2026-01-01.csv"),
+            ("customer-system-contracts", "contracts-2026-01-02.csv"),
+        ] {
+            let run = try lahde.run(["import", "--connector", connector, folder.appendingPathComponent(file).path], environment: env)
+            #expect(run.status == 0, "\(file): \(run.errorOutput)")
+        }
+
+        let export = try lahde.run(["export", "300004", "--json"], environment: env)
+        #expect(export.status == 0, "\(export.errorOutput)")
+        let object = try #require(try ImportCommandTests().jsonLines(export.output).first)
+        let contracts = try #require(object["contracts"] as? [[String: Any]])
+        #expect(contracts.count == 1)
+        let contract = try #require(contracts.first)
+        #expect(contract["contract_id"] as? String == "LAHDE-S-2016-0104")
+        #expect((contract["accounting_point"] as? [String: Any])?["gsrn"] as? String == "643007000005001110")
+        #expect(contract["starts_on"] as? String == "2016-09-01")
+        #expect(contract["ends_on"] as? String == "2025-12-31")
+        let fields = try #require(contract["fields"] as? [[String: Any]])
+        #expect(Set(fields.compactMap { $0["field"] as? String }) == ["contract_accounting_point", "contract_end", "contract_party", "contract_start", "contract_type"])
+        #expect(fields.allSatisfy { $0["source"] as? String == "customer-system-contracts" && ($0["sha256"] as? String)?.count == 64 })
+        #expect(fields.allSatisfy { ($0["file"] as? String)?.hasSuffix("contracts-2026-01-02.csv") == true })
+        let files = Set(((object["sources"] as? [[String: String]]) ?? []).compactMap { $0["file"] })
+        #expect(files.contains { $0.hasSuffix("contracts-2026-01-02.csv") })
+
+        // A person without contracts gets an empty list, and the human form names the contract.
+        let other = try lahde.run(["export", "300020", "--json"], environment: env)
+        #expect((try ImportCommandTests().jsonLines(other.output).first?["contracts"] as? [Any])?.isEmpty == true)
+        let human = try lahde.run(["export", "300004"], environment: env)
+        #expect(human.output.contains("LAHDE-S-2016-0104 at accounting point 643007000005001110"))
+    }
 }

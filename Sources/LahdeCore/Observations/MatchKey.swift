@@ -29,12 +29,26 @@ public struct MatchKey: Sendable, Hashable {
         case .yTunnus: return MatchKey(scheme: scheme, value: try YTunnus.parse(text).value)
         case .gsrn: return MatchKey(scheme: scheme, value: try GSRN.parse(text).value)
         case .customerNumber, .datahubParty, .datahubContract:
+            if isPlainPrintableASCII(text) { return MatchKey(scheme: scheme, value: text) }
             let trimmed = text.trimmingWhitespace()
             guard !trimmed.isEmpty else { throw IdentifierError(.customerNumber, .empty) }
             guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }), trimmed.utf8.count <= 64 else {
                 throw IdentifierError(.customerNumber, .invalidCharacter(position: 1, expected: .printable))
             }
             return MatchKey(scheme: scheme, value: trimmed)
+        }
+    }
+}
+
+extension MatchKey {
+    /// 1–64 printable ASCII bytes without a space at either end: already the key's normal form, so it is
+    /// taken as it is, without the Unicode whitespace tables trimming consults (a bulk feed's every row).
+    static func isPlainPrintableASCII(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last, bytes.count <= 64, first != 0x20, last != 0x20 else { return false }
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return false }
+            return true
         }
     }
 }
