@@ -101,7 +101,7 @@ public final class PostgresConnection {
                 }
             }
             if sent != 1 {
-                throw PostgresError(kind: .copyFailed, message: Self.trimmed(PQerrorMessage(handle)))
+                throw PostgresError(kind: Self.copyFailureKind(handle), message: Self.trimmed(PQerrorMessage(handle)))
             }
         })
         do {
@@ -113,7 +113,7 @@ public final class PostgresConnection {
             throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else {
-            throw PostgresError(kind: .copyFailed, message: Self.trimmed(PQerrorMessage(handle)))
+            throw PostgresError(kind: Self.copyFailureKind(handle), message: Self.trimmed(PQerrorMessage(handle)))
         }
         var rows = 0
         var failure: PostgresError?
@@ -126,6 +126,12 @@ public final class PostgresConnection {
         }
         if let failure { throw failure }
         return rows
+    }
+
+    /// A COPY that fails because the server went away is a lost connection (retrying later may work),
+    /// not a problem with the rows: callers tell the two apart by `isConnectionLoss`.
+    private static func copyFailureKind(_ connection: OpaquePointer) -> PostgresError.Kind {
+        PQstatus(connection) == CONNECTION_OK ? .copyFailed : .connectionFailed
     }
 
     // MARK: - Results

@@ -35,8 +35,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return text
     }
 
-    /// SQLSTATE class 08 and a lost connection: the server went away, retrying later may work.
+    /// SQLSTATE class 08, a server shutting down or restarting (57P01 admin shutdown, 57P02 crash shutdown,
+    /// 57P03 cannot connect now) and a lost connection: the server went away, retrying later may work.
     public var isConnectionLoss: Bool {
-        kind == .connectionFailed || (sqlState?.hasPrefix("08") ?? false) || sqlState == "57P01"
+        kind == .connectionFailed || (sqlState?.hasPrefix("08") ?? false) || (sqlState?.hasPrefix("57P") ?? false)
     }
 }
