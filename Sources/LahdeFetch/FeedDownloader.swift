@@ -145,7 +145,9 @@ public struct FeedDownloader: Sendable {
             throw FetchError(url: request.url, problem: "cannot read \(partial): \(error)", retryable: false)
         }
         let target = folder.appendingPathComponent(sha256).path
-        if FileManager.default.fileExists(atPath: target) {
+        // Only a whole file counts as archived: one of another size under the name (a copy or restore that
+        // broke off) is replaced by this download rather than taken for the feed.
+        if Self.regularFileSize(target) == byteCount {
             unlink(partial)
             return ArchivedFeed(
                 path: target, sha256: sha256, byteCount: byteCount, originalName: request.originalName, wasAlreadyArchived: true,
@@ -180,6 +182,13 @@ public struct FeedDownloader: Sendable {
             total += Int64(chunk.count)
         }
         return (hasher.finalizeHex(), total)
+    }
+
+    /// The size of the regular file at `path`, or nil when there is none (or something else lies there).
+    static func regularFileSize(_ path: String) -> Int64? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
     }
 
     /// Makes the rename itself durable.

@@ -50,7 +50,11 @@ struct PullDatahubCommand: ParsableCommand {
             caBundle: environment["LAHDE_DATAHUB_CA"])
         let archive = environment["LAHDE_DATAHUB_ARCHIVE"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? EmbeddedPostgres.defaultHome().appendingPathComponent("datahub-archive", isDirectory: true)
-        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(.inputFailed, "cannot create the archive folder \(archive.path): \(error.localizedDescription)")
+        }
 
         let connection = try RegisterSession.open()
         let catalogue = try FieldCatalogue.load(from: connection)
@@ -80,7 +84,12 @@ struct PullDatahubCommand: ParsableCommand {
                 report = BatchReport(file: path.path, sha256: sha256, batch: known.batchID, status: .alreadyLoaded, counts: BatchReport.Counts())
             } else {
                 do {
+                    // Archived before anything is imported: a message that cannot be kept is not applied either.
                     try Data(peeked.response).write(to: path, options: .atomic)
+                } catch {
+                    fail(reference, "cannot archive the message in \(archive.path): \(error.localizedDescription); the message stays in the queue")
+                }
+                do {
                     let file = try InputFile(path: path.path)
                     var summary: DatahubReadSummary?
                     report = try loader.load(file.batchInput, alsoRecord: { connection, batchID in

@@ -130,6 +130,48 @@ struct DatahubPullTests {
         #expect(try jsonLines(again.output).isEmpty)
     }
 
+    @Test("an archive folder that is full or cannot be created: a clear error (status 2), nothing imported or dequeued, the next pull completes")
+    func archiveFaults() throws {
+        let database = try TestCluster.freshDatabase(migrated: false)
+        let fake = try FakeDatahub(messages: Self.messages)
+        let root = try TemporaryFolder.make(prefix: "lahde-pull-fault")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let db = try database.connect()
+        func loaded() throws -> Int { try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loaded'").first?.int("n") ?? -1 }
+
+        // A file where the archive folder should be.
+        let blocked = root.appendingPathComponent("blocked")
+        try Data("x".utf8).write(to: blocked)
+        let notCreatable = try lahde.run(["pull", "datahub"], environment: environment(database, fake, archive: blocked.appendingPathComponent("archive")))
+        #expect(notCreatable.status == 2)
+        #expect(notCreatable.errorOutput.contains("cannot create the archive folder"), "\(notCreatable.errorOutput)")
+        #expect(fake.remaining == 3)
+
+        // A full disk (a 4 KiB tmpfs; the messages are larger), when the test may mount one.
+        let archive = root.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        let mounted = geteuid() == 0
+            && (try? ChildProcess.run(["/bin/mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", archive.path]))?.status == 0
+        if mounted {
+            defer { _ = try? ChildProcess.run(["/bin/umount", archive.path]) }
+            try Data(repeating: 0x20, count: 4096).write(to: archive.appendingPathComponent("filler"))
+            let full = try lahde.run(["pull", "datahub", "--json"], environment: environment(database, fake, archive: archive))
+            #expect(full.status == 2)
+            let line = try #require(try jsonLines(full.output).first)
+            #expect(line["status"] as? String == "failed")
+            #expect((line["error"] as? String)?.contains("cannot archive the message") == true, "\(line)")
+            #expect(fake.remaining == 3)
+            #expect(try loaded() == 0)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: archive.path).filter { $0 != "filler" }
+            #expect(leftovers.isEmpty, "no half-written message is left: \(leftovers)")
+        }
+        let fixed = try lahde.run(["pull", "datahub", "--json"], environment: environment(database, fake, archive: archive))
+        #expect(fixed.status == 0, "\(fixed.errorOutput)")
+        #expect(try jsonLines(fixed.output).map { $0["status"] as? String } == ["loaded", "loaded", "loaded"])
+        #expect(fake.remaining == 0)
+        #expect(try loaded() == 3)
+    }
+
     @Test("a dequeue that fails after the commit: the next pull sees the same message again, does not apply it twice, and dequeues it")
     func crashBetweenCommitAndDequeue() throws {
         let database = try TestCluster.freshDatabase(migrated: false)

@@ -113,44 +113,6 @@ struct ImportCommandTests {
         #expect(Date() >= holdUntil)
         #expect(try jsonLines(waited.output).first?["status"] as? String == "loaded")
     }
-
-    @Test("SIGKILL at any moment leaves the whole batch or none of it, and a rerun completes", .timeLimit(.minutes(5)))
-    func killedImportLeavesNoPartialBatch() throws {
-        let database = try TestCluster.freshDatabase()
-        let folder = try TemporaryFolder.make(prefix: "lahde-kill")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let feed = folder.appendingPathComponent("big.jsonl")
-        let recordCount = 6000
-        var text = ""
-        for n in 0..<recordCount {
-            text += #"{"entity":"party","keys":{"customer_number":"\#(500000 + n)"},"valid_from":"2026-01-01","fields":{"last_name":"Suku\#(n)","first_names":"Etu","email":"p\#(n)@example.fi","address.permanent.street":"Katu \#(n % 97)","address.permanent.postal_code":"00100"}}"#
-            text += "\n"
-        }
-        try text.write(to: feed, atomically: true, encoding: .utf8)
-        let env = environment(database)
-        let db = try database.connect()
-        var generator = SystemRandomNumberGenerator()
-        for round in 0..<4 {
-            // Wipe the register between rounds so each round starts from nothing.
-            try db.execute(script: "TRUNCATE register.party, lahde.batch, lahde.field_tag, lahde.provenance_change CASCADE")
-            let delay = UInt32.random(in: 100_000...1_500_000, using: &generator)
-            let process = try ChildProcess.spawnInBackground([lahde.path, "import", "--connector", "customer-system-jsonl", feed.path], environment: env)
-            usleep(delay)
-            kill(process, SIGKILL)
-            var status: Int32 = 0
-            waitpid(process, &status, 0)
-            let parties = try db.query("SELECT count(*) AS n FROM register.party").first?.int("n") ?? -1
-            let loaded = try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loaded'").first?.int("n") ?? -1
-            // All or nothing: either the batch committed (and is in the ledger) or nothing of it is there.
-            #expect((parties == 0 && loaded == 0) || (parties == recordCount && loaded == 1), "round \(round): \(parties) parties, \(loaded) loaded batches")
-            let rerun = try lahde.run(["import", "--connector", "customer-system-jsonl", "--json", feed.path], environment: env)
-            #expect(rerun.status == 0, "\(rerun.errorOutput)")
-            #expect(try db.query("SELECT count(*) AS n FROM register.party").first?.int("n") == recordCount)
-            #expect(try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loaded'").first?.int("n") == 1)
-            #expect(try db.query("SELECT count(*) AS n FROM lahde.batch WHERE status = 'loading'").first?.int("n") == 0)
-            #expect(try db.query("SELECT count(*) AS n FROM lahde.provenance").first?.int("n") == recordCount * 5)
-        }
-    }
 }
 
 @Suite("lahde export and erase")
