@@ -24,7 +24,7 @@ public struct ReplayPlan: Sendable {
         public let connector: String
         public let feedTime: Date
         /// `file-name` when the time came from a date in the name, `modification-time` otherwise;
-        /// for an archived feed `original-name` or `fetch-time`.
+        /// for an archived feed `sidecar` (a time the pull recorded), `original-name` or `fetch-time`.
         public let timeSource: String
         /// For a feed from the jobs' archive: the name it had at its source (the ledger shows it).
         public var originalName: String? = nil
@@ -74,7 +74,9 @@ public struct ReplayPlan: Sendable {
                     throw ReplayPlanError(
                         description: "\(relative) (\(sidecar.originalName)) was archived by \(sidecar.connector ?? folderName), which is not a connector here")
                 }
-                let (time, source) = Self.dateInName(sidecar.originalName).map { ($0, "original-name") } ?? (sidecar.fetchedAt, "fetch-time")
+                let (time, source) =
+                    sidecar.feedTime.map { ($0, "sidecar") } ?? Self.dateInName(sidecar.originalName).map { ($0, "original-name") }
+                    ?? (sidecar.fetchedAt, "fetch-time")
                 entries.append(
                     Entry(path: path, relativePath: relative, connector: connector, feedTime: time, timeSource: source, originalName: sidecar.originalName))
                 continue

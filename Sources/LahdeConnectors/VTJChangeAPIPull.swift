@@ -7,7 +7,8 @@ import LahdeStore
 /// Pulls the population register's change log (`POST /api/v1/muutokset`, reference §3.2) page by page
 /// into the register: `lahde pull vtj-api`.
 ///
-/// Each page is kept in the page folder as a feed file like any other — `muutokset-<day pulled>-<key it
+/// Each page is kept in the jobs' archive (`archive/<connector>/<sha256>`, its sidecar naming it) or, with
+/// `api.page_folder`, in that folder, as a feed file like any other — `muutokset-<day pulled>-<key it
 /// was asked from, 19 digits>.json`, so that `lahde replay` of the folder puts the pages in pull order
 /// (date first, then name) and the retention purge's archive rule can age them out — and imported as one
 /// batch through the `vtj-api` reader, exactly like `lahde import --connector vtj-api` of the same file. Only after that batch committed is the page's `viimeisinKirjausavain` stored as the
@@ -42,13 +43,23 @@ public struct VTJChangeAPIPull {
     private let connector: String
     private let settings: ChangeAPISettings
     private let pageFolder: URL
+    /// When set, pages are kept in the jobs' archive (`archive/<connector>/<sha256>` with a sidecar naming
+    /// the page) instead of as named files in `pageFolder`.
+    private let pageArchive: FeedArchive?
 
-    public init(connection: PostgresConnection, loader: RegisterLoader, connector: String, settings: ChangeAPISettings, pageFolder: URL) {
+    /// - Parameters:
+    ///   - pageFolder: a folder of named page files (`api.page_folder`); ignored when `pageArchive` is given.
+    ///   - pageArchive: the archive every fetched feed goes to (``FeedArchive``).
+    public init(
+        connection: PostgresConnection, loader: RegisterLoader, connector: String, settings: ChangeAPISettings, pageFolder: URL,
+        pageArchive: FeedArchive? = nil
+    ) {
         self.connection = connection
         self.loader = loader
         self.connector = connector
         self.settings = settings
         self.pageFolder = pageFolder
+        self.pageArchive = pageArchive
     }
 
     /// Pulls until the service says the register is up to date.
@@ -59,7 +70,9 @@ public struct VTJChangeAPIPull {
     ///   - afterCommit: called after a page's batch committed, before its key is stored (progress
     ///     output; tests simulate a crash there).
     public func run(since: CalendarDate? = nil, maximumPages: Int = 100_000, afterCommit: (Page) throws -> Void = { _ in }) throws -> Outcome {
-        try FileManager.default.createDirectory(at: pageFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if pageArchive == nil {
+            try FileManager.default.createDirectory(at: pageFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         var outcome = Outcome()
         var key: Int64
         if let stored = try PullCursor.read(connection, connector: connector) {
@@ -84,12 +97,26 @@ public struct VTJChangeAPIPull {
                 throw ChangeAPIPullError("POST \(url) from key \(key): the response is not a change page (an object with 'muutokset' and 'viimeisinKirjausavain')")
             }
             let upToDate = (object["ajanTasalla"] as? Bool) ?? true
-            let path = pageFolder.appendingPathComponent(Self.pageFileName(from: key, pulledOn: Date())).path
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw ChangeAPIPullError("cannot write the page to \(path)")
+            let name = Self.pageFileName(from: key, pulledOn: Date())
+            let path: String
+            if let pageArchive {
+                do {
+                    // Pages follow one another: the time each was pulled orders them among the other pulled feeds.
+                    let pulled = Date()
+                    path = try pageArchive.store(bytes, connector: connector, originalName: name, url: url, fetchedAt: pulled, feedTime: pulled).path
+                } catch {
+                    throw ChangeAPIPullError("cannot archive the page \(name): \(error.problem)")
+                }
+            } else {
+                path = pageFolder.appendingPathComponent(name).path
+                guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                    throw ChangeAPIPullError("cannot write the page to \(path)")
+                }
             }
             let file = try InputFile(path: path)
-            let report = try loader.load(file.batchInput) { emit in try VTJChangeAPIConnector().read(file, emit: emit) }
+            var input = file.batchInput
+            input.fileName = name
+            let report = try loader.load(input) { emit in try VTJChangeAPIConnector().read(file, emit: emit) }
             let page = Page(fromKey: key, toKey: next, upToDate: upToDate, file: path, report: report)
             outcome.pages.append(page)
             try afterCommit(page)

@@ -11,14 +11,19 @@ public struct ArchiveSidecar: Sendable, Equatable {
     public var fetchedAt: Date
     /// The connector that fetched it (older sidecars lack it: their folder names the connector).
     public var connector: String?
+    /// The feed's own time when the pull knew it better than the name (`feed_time`): replay orders by it first.
+    public var feedTime: Date?
 
-    public init(originalName: String, url: String, sha256: String, byteCount: Int64, fetchedAt: Date, connector: String?) {
+    public init(
+        originalName: String, url: String, sha256: String, byteCount: Int64, fetchedAt: Date, connector: String?, feedTime: Date? = nil
+    ) {
         self.originalName = originalName
         self.url = url
         self.sha256 = sha256
         self.byteCount = byteCount
         self.fetchedAt = fetchedAt
         self.connector = connector
+        self.feedTime = feedTime
     }
 
     /// Is `name` the name of an archived feed (64 lowercase hex digits)?
@@ -35,7 +40,8 @@ public struct ArchiveSidecar: Sendable, Equatable {
         else { return nil }
         return ArchiveSidecar(
             originalName: originalName, url: object["url"] as? String ?? "", sha256: object["sha256"] as? String ?? "",
-            byteCount: (object["byte_count"] as? NSNumber)?.int64Value ?? 0, fetchedAt: fetchedAt, connector: object["connector"] as? String)
+            byteCount: (object["byte_count"] as? NSNumber)?.int64Value ?? 0, fetchedAt: fetchedAt, connector: object["connector"] as? String,
+            feedTime: (object["feed_time"] as? String).flatMap(Self.time))
     }
 
     /// Fetch times are written to the millisecond: messages pulled from one queue in the same second must
@@ -58,6 +64,7 @@ public struct ArchiveSidecar: Sendable, Equatable {
             "fetched_at": Self.preciseFormatter().string(from: fetchedAt),
         ]
         if let connector { object["connector"] = connector }
+        if let feedTime { object["feed_time"] = Self.preciseFormatter().string(from: feedTime) }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         try data.write(to: folder.appendingPathComponent(sha256 + ".json"), options: .atomic)
     }

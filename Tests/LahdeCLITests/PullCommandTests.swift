@@ -69,8 +69,14 @@ struct PullCommandTests {
         let db = try database.connect()
         #expect(pages.map { $0["from_key"] as? Int } == [100, 101])
         #expect(pages.map { $0["status"] as? String } == ["loaded", "loaded"])
-        // Pages are kept as feed files, named by the day pulled and the key, as the ledger records them.
-        let kept = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("home/pulled/vtj-api").path).sorted()
+        // Pages are kept in the archive (LAHDE_HOME/archive by default) by hash, each with a sidecar naming it
+        // by the day pulled and the key, as the ledger records them.
+        let pageFolder = folder.appendingPathComponent("home/archive/vtj-api")
+        let hashes = try FileManager.default.contentsOfDirectory(atPath: pageFolder.path).filter { $0.count == 64 }
+        let kept = try hashes.map { hash in
+            let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: pageFolder.appendingPathComponent(hash + ".json"))) as? [String: Any]
+            return try #require(sidecar?["original_name"] as? String)
+        }.sorted()
         let names = try db.query("SELECT file_name FROM lahde.batch WHERE connector = 'vtj-api' ORDER BY batch_id").rows.compactMap { $0["file_name"] }
         #expect(kept == names)
         #expect(names.count == 2)
