@@ -48,7 +48,7 @@ struct PullCommandTests {
         try FileManager.default.copyItem(
             at: repository.appendingPathComponent("connectors/customer-system-jsonl.json"), to: connectors.appendingPathComponent("customer-system-jsonl.json"))
         var definition = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: repository.appendingPathComponent("connectors/vtj-api.json"))) as? [String: Any])
-        definition["api"] = ["base_url": server.baseURL + "/api/v1"]
+        definition["api"] = ["base_url": server.baseURL + "/api/v1", "backoff_seconds": 0.01, "max_backoff_seconds": 0.05]
         try JSONSerialization.data(withJSONObject: definition).write(to: connectors.appendingPathComponent("vtj-api.json"))
 
         let database = try TestCluster.freshDatabase(migrated: false)
@@ -94,6 +94,7 @@ struct PullCommandTests {
         #expect(failed.status == 2)
         let failure = try jsonObject(failed.output)
         #expect((failure["error"] as? String)?.contains("HTTP 500") == true)
+        #expect((failure["error"] as? String)?.contains("after 4 attempts") == true)  // retried with backoff first
         #expect(failure["last_key"] as? Int == 102)
 
         service.isBroken = false
