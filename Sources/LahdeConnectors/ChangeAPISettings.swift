@@ -23,7 +23,8 @@ public struct ChangeAPISettings: Sendable, Decodable {
     public var credentialsFile: String?
     /// Sent as `X-Road-Client` when the API is reached through the Suomi.fi service bus.
     public var xRoadClient: String?
-    /// Where the pulled pages are kept (`page_folder`); the CLI's default is `LAHDE_HOME/pulled/NAME`.
+    /// A folder of its own for the pulled pages (`page_folder`); by default they go into the archive
+    /// (`LAHDE_ARCHIVE/NAME/<sha256>` with a sidecar), like every fetched feed.
     public var pageFolder: String?
     /// Send the register's active henkilötunnus codes as `hetulista` (the monitored people); default true.
     public var sendHenkilotunnusList: Bool?
