@@ -23,10 +23,21 @@ public struct ChangeAPISettings: Sendable, Decodable {
     public var credentialsFile: String?
     /// Sent as `X-Road-Client` when the API is reached through the Suomi.fi service bus.
     public var xRoadClient: String?
-    /// Where the pulled pages are kept (`page_folder`); the CLI's default is `LAHDE_HOME/pulled/NAME`.
+    /// A folder of its own for the pulled pages (`page_folder`); by default they go into the archive
+    /// (`LAHDE_ARCHIVE/NAME/<sha256>` with a sidecar), like every fetched feed.
     public var pageFolder: String?
     /// Send the register's active henkilötunnus codes as `hetulista` (the monitored people); default true.
     public var sendHenkilotunnusList: Bool?
+    /// Requests tried in all when the service answers 429, 500, 502 or 503 (`retries`, default 4; 1 = none).
+    public var retries: Int?
+    /// The first wait between tries and its ceiling, doubling in between (`backoff_seconds`, default 15 —
+    /// OPH's client waits 15 s; `max_backoff_seconds`, default 120). A `Retry-After` the service sends is
+    /// waited instead; one longer than the ceiling stops the pull (the next one resumes from the cursor).
+    public var backoffSeconds: Double?
+    public var maxBackoffSeconds: Double?
+    /// At most this many henkilötunnus codes per request (`hetulista_chunk_size`, default 100 000): a
+    /// larger register is asked about in several requests from the same key.
+    public var henkilotunnusChunkSize: Int?
     /// The folder relative paths are resolved against; set by whoever loads the definition.
     public var installationRoot: URL?
 
@@ -34,7 +45,19 @@ public struct ChangeAPISettings: Sendable, Decodable {
         case baseURL = "base_url", clientCertificate = "client_certificate", clientKey = "client_key", caBundle = "ca_bundle"
         case credentialsFile = "credentials_file", xRoadClient = "x_road_client", sendHenkilotunnusList = "send_hetulista"
         case pageFolder = "page_folder"
+        case retries, backoffSeconds = "backoff_seconds", maxBackoffSeconds = "max_backoff_seconds"
+        case henkilotunnusChunkSize = "hetulista_chunk_size"
     }
+
+    public static let defaultChunkSize = 100_000
+
+    /// How a failed request is tried again.
+    public var retryPolicy: RetryPolicy {
+        RetryPolicy(attempts: retries ?? 4, initialDelaySeconds: backoffSeconds ?? 15, maximumDelaySeconds: maxBackoffSeconds ?? 120)
+    }
+
+    /// Codes per request, at least 1.
+    public var chunkSize: Int { max(1, henkilotunnusChunkSize ?? Self.defaultChunkSize) }
 
     public init(baseURL: String, clientCertificate: String? = nil, clientKey: String? = nil, caBundle: String? = nil,
                 credentialsFile: String? = nil, xRoadClient: String? = nil, sendHenkilotunnusList: Bool? = nil, installationRoot: URL? = nil)
@@ -61,6 +84,13 @@ public struct ChangeAPISettings: Sendable, Decodable {
         xRoadClient = try container.decodeIfPresent(String.self, forKey: .xRoadClient)
         sendHenkilotunnusList = try container.decodeIfPresent(Bool.self, forKey: .sendHenkilotunnusList)
         pageFolder = try container.decodeIfPresent(String.self, forKey: .pageFolder)
+        retries = try container.decodeIfPresent(Int.self, forKey: .retries)
+        backoffSeconds = try container.decodeIfPresent(Double.self, forKey: .backoffSeconds)
+        maxBackoffSeconds = try container.decodeIfPresent(Double.self, forKey: .maxBackoffSeconds)
+        henkilotunnusChunkSize = try container.decodeIfPresent(Int.self, forKey: .henkilotunnusChunkSize)
+        if let size = henkilotunnusChunkSize, size < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .henkilotunnusChunkSize, in: container, debugDescription: "hetulista_chunk_size must be at least 1")
+        }
         installationRoot = nil
     }
 

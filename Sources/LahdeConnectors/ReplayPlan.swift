@@ -1,4 +1,5 @@
 import Foundation
+import LahdeFetch
 
 /// The files of a folder in the order `lahde replay` imports them, each with its connector.
 ///
@@ -9,6 +10,11 @@ import Foundation
 ///   Finland) — every feed Lähde knows carries one, and reading it needs no parsing of the content;
 /// - a file without a date in its name falls back to its modification time, which is only as
 ///   deterministic as the copy that produced the folder (the plan says which files were ordered so).
+///
+/// The jobs' archive (`archive/<connector>/<sha256>` with a `<sha256>.json` sidecar, see
+/// ``ArchiveSidecar``) is read too: such a file belongs to the connector its folder is named after (or
+/// the sidecar names), and its name and time are those the sidecar keeps — the date in the original
+/// name, else the time it was fetched. Patterns are not consulted for it: a hash says nothing.
 public struct ReplayPlan: Sendable {
     public struct Entry: Sendable {
         /// The path as given (the folder joined with the path below it).
@@ -17,8 +23,14 @@ public struct ReplayPlan: Sendable {
         public let relativePath: String
         public let connector: String
         public let feedTime: Date
-        /// `file-name` when the time came from a date in the name, `modification-time` otherwise.
+        /// `file-name` when the time came from a date in the name, `modification-time` otherwise;
+        /// for an archived feed `sidecar` (a time the pull recorded), `original-name` or `fetch-time`.
         public let timeSource: String
+        /// For a feed from the jobs' archive: the name it had at its source (the ledger shows it).
+        public var originalName: String? = nil
+
+        /// The name that orders ties and that the ledger shows.
+        public var displayName: String { originalName ?? (relativePath as NSString).lastPathComponent }
     }
 
     public let entries: [Entry]
@@ -29,13 +41,17 @@ public struct ReplayPlan: Sendable {
     public init(folder: String, definitions: [ConnectorDefinition]) throws {
         var selections: [String: ReplaySelection] = [:]
         for definition in definitions { selections[definition.name] = definition.replay }
-        try self.init(folder: folder, selections: selections)
+        try self.init(folder: folder, selections: selections, connectors: Set(definitions.map(\.name)))
     }
 
     /// Plans a replay of `folder` with each connector's `replay` section, by connector name.
     ///
-    /// - Throws: ``ReplayPlanError`` when the folder cannot be read or a file matches two connectors.
-    public init(folder: String, selections: [String: ReplaySelection]) throws {
+    /// - Parameter connectors: every connector there is (an archived feed may belong to one without a
+    ///   `replay` section); by default those with one.
+    /// - Throws: ``ReplayPlanError`` when the folder cannot be read, a file matches two connectors, or an
+    ///   archived feed has no sidecar or no known connector.
+    public init(folder: String, selections: [String: ReplaySelection], connectors: Set<String>? = nil) throws {
+        let known = connectors ?? Set(selections.keys)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ReplayPlanError(description: "\(folder) is not a folder")
@@ -43,10 +59,34 @@ public struct ReplayPlan: Sendable {
         let selecting = selections.sorted { $0.key < $1.key }
         var entries: [Entry] = []
         var unmatched: [String] = []
-        for relative in try Self.files(under: folder) {
+        let files = try Self.files(under: folder)
+        let present = Set(files)
+        for relative in files {
             let name = (relative as NSString).lastPathComponent
-            let matching = selecting.filter { $0.value.matches(name) }.map(\.key)
             let path = (folder as NSString).appendingPathComponent(relative)
+            if ArchiveSidecar.isArchiveName(name) {
+                guard let sidecar = ArchiveSidecar.read(besideFeed: path) else {
+                    throw ReplayPlanError(description: "\(relative) is an archived feed without a readable sidecar (\(name).json)")
+                }
+                let folderName = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                guard let connector = known.contains(folderName) ? folderName : sidecar.connector.flatMap({ known.contains($0) ? $0 : nil })
+                else {
+                    throw ReplayPlanError(
+                        description: "\(relative) (\(sidecar.originalName)) was archived by \(sidecar.connector ?? folderName), which is not a connector here")
+                }
+                let (time, source) =
+                    sidecar.feedTime.map { ($0, "sidecar") } ?? Self.dateInName(sidecar.originalName).map { ($0, "original-name") }
+                    ?? (sidecar.fetchedAt, "fetch-time")
+                entries.append(
+                    Entry(path: path, relativePath: relative, connector: connector, feedTime: time, timeSource: source, originalName: sidecar.originalName))
+                continue
+            }
+            if name.hasSuffix(".json"), ArchiveSidecar.isArchiveName(String(name.dropLast(5))),
+                present.contains(String(relative.dropLast(5)))
+            {
+                continue  // the sidecar of an archived feed, read with it
+            }
+            let matching = selecting.filter { $0.value.matches(name) }.map(\.key)
             guard let connector = matching.first else {
                 unmatched.append(relative)
                 continue
@@ -64,7 +104,7 @@ public struct ReplayPlan: Sendable {
         }
         self.entries = entries.sorted { a, b in
             if a.feedTime != b.feedTime { return a.feedTime < b.feedTime }
-            let (nameA, nameB) = ((a.relativePath as NSString).lastPathComponent, (b.relativePath as NSString).lastPathComponent)
+            let (nameA, nameB) = (a.displayName, b.displayName)
             if nameA != nameB { return nameA < nameB }
             return a.relativePath < b.relativePath
         }

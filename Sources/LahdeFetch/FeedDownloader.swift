@@ -153,13 +153,11 @@ public struct FeedDownloader: Sendable {
                 path: target, sha256: sha256, byteCount: byteCount, originalName: request.originalName, wasAlreadyArchived: true,
                 attempts: attempts, resumed: resumed, notModified: false)
         }
-        let sidecar: [String: Any] = [
-            "original_name": request.originalName, "url": request.url, "sha256": sha256, "byte_count": byteCount,
-            "fetched_at": ISO8601DateFormatter().string(from: now),
-        ]
+        let sidecar = ArchiveSidecar(
+            originalName: request.originalName, url: request.url, sha256: sha256, byteCount: byteCount, fetchedAt: now,
+            connector: folder.lastPathComponent)
         do {
-            let data = try JSONSerialization.data(withJSONObject: sidecar, options: [.sortedKeys, .withoutEscapingSlashes])
-            try data.write(to: folder.appendingPathComponent(sha256 + ".json"), options: .atomic)
+            try sidecar.write(in: folder)
         } catch {
             throw FetchError(url: request.url, problem: "cannot write the archive sidecar: \(error.localizedDescription)", retryable: false)
         }
@@ -192,7 +190,7 @@ public struct FeedDownloader: Sendable {
     }
 
     /// Makes the rename itself durable.
-    private static func syncFolder(_ path: String) {
+    static func syncFolder(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)

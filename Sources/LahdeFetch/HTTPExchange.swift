@@ -25,6 +25,19 @@ public enum HTTPExchange {
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
+        /// The `Retry-After` header of the response, when it had one (a 429 or 503 saying when to come back).
+        public var retryAfter: String? = nil
+
+        /// The wait `Retry-After` asks for, in seconds: a number of seconds or an HTTP date.
+        public func retryAfterSeconds(now: Date = Date()) -> Double? {
+            guard let text = retryAfter?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            if let seconds = Double(text) { return max(0, seconds) }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            return formatter.date(from: text).map { max(0, $0.timeIntervalSince(now)) }
+        }
     }
 
     /// Client certificate, its key and the CA bundle to verify the server by (DVV's servers present
@@ -116,7 +129,12 @@ public enum HTTPExchange {
         }
         var status = 0
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return Response(status: status, body: sink.bytes)
+        var header: UnsafeMutablePointer<curl_header>?
+        var retryAfter: String?
+        if curl_easy_header(handle, "Retry-After", 0, 1 /* CURLH_HEADER */, -1, &header) == CURLHE_OK, let value = header?.pointee.value {
+            retryAfter = String(cString: value)
+        }
+        return Response(status: status, body: sink.bytes, retryAfter: retryAfter)
     }
 
     private static func text(_ code: CURLcode) -> String {

@@ -105,7 +105,29 @@ public struct RetentionPurge {
             else { continue }
             expired.append((rule.folder as NSString).appendingPathComponent(relative))
         }
-        return expired.sorted()
+        return Self.keepingSidecarsWithTheirFeeds(expired).sorted()
+    }
+
+    /// An archived feed (`<sha256>`) and its `<sha256>.json` sidecar go together: a feed's sidecar goes
+    /// with it, and a sidecar whose feed stays, stays — `lahde replay` refuses a feed without its sidecar.
+    static func keepingSidecarsWithTheirFeeds(_ expired: [String]) -> [String] {
+        func isHash(_ name: String) -> Bool {
+            name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        }
+        let set = Set(expired)
+        var result: [String] = []
+        for path in expired {
+            let name = (path as NSString).lastPathComponent
+            if name.hasSuffix(".json"), isHash(String(name.dropLast(5))) {
+                let feed = String(path.dropLast(5))
+                if FileManager.default.fileExists(atPath: feed) && !set.contains(feed) { continue }
+            }
+            result.append(path)
+            if isHash(name), !set.contains(path + ".json"), FileManager.default.fileExists(atPath: path + ".json") {
+                result.append(path + ".json")
+            }
+        }
+        return result
     }
 }
 

@@ -25,7 +25,9 @@ struct PullDatahubCommand: ParsableCommand {
               LAHDE_DATAHUB_CERT      client certificate (PEM file)
               LAHDE_DATAHUB_KEY       its private key (PEM file)
               LAHDE_DATAHUB_CA        CA bundle to trust instead of the system's (optional)
-              LAHDE_DATAHUB_ARCHIVE   folder for the raw messages (default: datahub-archive in LAHDE_HOME)
+              LAHDE_ARCHIVE           the archive (default: archive in LAHDE_HOME); messages are kept in \
+                                      its datahub/ folder as <sha256> with a <sha256>.json sidecar, like the jobs' feeds
+              LAHDE_DATAHUB_ARCHIVE   instead: a folder of its own for the raw messages, named <reference>-<hash>.xml
 
             Examples:
               lahde pull datahub
@@ -48,12 +50,14 @@ struct PullDatahubCommand: ParsableCommand {
         let endpoint = SOAPExchange.Endpoint(
             url: url, clientCertificate: environment["LAHDE_DATAHUB_CERT"], clientKey: environment["LAHDE_DATAHUB_KEY"],
             caBundle: environment["LAHDE_DATAHUB_CA"])
-        let archive = environment["LAHDE_DATAHUB_ARCHIVE"].map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? EmbeddedPostgres.defaultHome().appendingPathComponent("datahub-archive", isDirectory: true)
+        // One archive for everything Lähde fetched, unless the messages are wanted in a folder of their own.
+        let ownFolder = environment["LAHDE_DATAHUB_ARCHIVE"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+        let feedArchive = FeedArchive(root: ScheduledJob.archiveFolder(environment: environment))
+        let archiveFolder = ownFolder ?? feedArchive.root
         do {
-            try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: archiveFolder, withIntermediateDirectories: true)
         } catch {
-            throw CommandFailure(.inputFailed, "cannot create the archive folder \(archive.path): \(error.localizedDescription)")
+            throw CommandFailure(.inputFailed, "cannot create the archive folder \(archiveFolder.path): \(error.localizedDescription)")
         }
 
         let connection = try RegisterSession.open()
@@ -76,7 +80,9 @@ struct PullDatahubCommand: ParsableCommand {
             taken += 1
             let reference = peeked.documentReference
             let sha256 = SHA256.hex(of: peeked.response)
-            let path = archive.appendingPathComponent("\(Self.safeName(reference))-\(sha256.prefix(12)).xml")
+            let name = "\(Self.safeName(reference))-\(sha256.prefix(12)).xml"
+            let path = ownFolder?.appendingPathComponent(name) ?? feedArchive.folder(connector: "datahub").appendingPathComponent(sha256)
+            let archivedAs = ownFolder == nil ? "datahub/\(sha256)" : name
 
             var report: BatchReport
             if let known = try QueueMessageLog.entry(reference, on: connection) {
@@ -85,17 +91,26 @@ struct PullDatahubCommand: ParsableCommand {
             } else {
                 do {
                     // Archived before anything is imported: a message that cannot be kept is not applied either.
-                    try Data(peeked.response).write(to: path, options: .atomic)
+                    if ownFolder != nil {
+                        try Data(peeked.response).write(to: path, options: .atomic)
+                    } else {
+                        // Queue order is the feed's order: the time it was taken is its time for replay.
+                        let taken = Date()
+                        _ = try feedArchive.store(
+                            peeked.response, connector: "datahub", originalName: name, url: url, fetchedAt: taken, feedTime: taken)
+                    }
                 } catch {
-                    fail(reference, "cannot archive the message in \(archive.path): \(error.localizedDescription); the message stays in the queue")
+                    fail(reference, "cannot archive the message in \(archiveFolder.path): \(error.localizedDescription); the message stays in the queue")
                 }
                 do {
                     let file = try InputFile(path: path.path)
+                    var input = file.batchInput
+                    input.fileName = name
                     var summary: DatahubReadSummary?
-                    report = try loader.load(file.batchInput, alsoRecord: { connection, batchID in
+                    report = try loader.load(input, alsoRecord: { connection, batchID in
                         try AcknowledgementLog.record(summary?.acknowledgementLog ?? [], batchID: batchID, on: connection)
                         try QueueMessageLog.record(
-                            documentReference: reference, batchID: batchID, sha256: file.sha256, archivedAs: path.lastPathComponent, on: connection)
+                            documentReference: reference, batchID: batchID, sha256: file.sha256, archivedAs: archivedAs, on: connection)
                     }) { emit in
                         summary = try FeedReader.read(file, format: definition.format, emit: emit)
                     }
@@ -109,7 +124,7 @@ struct PullDatahubCommand: ParsableCommand {
                 report.file = path.path
                 if report.status == .alreadyLoaded, let batch = report.batch {
                     // The same bytes were imported by hand before: remember the message so it is never redone.
-                    try QueueMessageLog.record(documentReference: reference, batchID: batch, sha256: sha256, archivedAs: path.lastPathComponent, on: connection)
+                    try QueueMessageLog.record(documentReference: reference, batchID: batch, sha256: sha256, archivedAs: archivedAs, on: connection)
                 }
             }
             do {

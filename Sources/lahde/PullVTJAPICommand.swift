@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LahdeConnectors
 import LahdeCore
+import LahdeFetch
 import LahdePostgres
 import LahdeStore
 
@@ -12,7 +13,9 @@ struct PullVTJAPICommand: ParsableCommand {
         abstract: "Pull the population register's change pages (VTJ change API) into the register.",
         discussion: """
             Reads the connector's `api` section (base URL, client certificate and key, CA bundle, credentials file)
-            from connectors/NAME.json. Each page is kept as a feed file (api.page_folder, default LAHDE_HOME/pulled/NAME/) and imported as one batch;
+            from connectors/NAME.json. Each page is kept in the archive (LAHDE_ARCHIVE, default LAHDE_HOME/archive) as NAME/<sha256> with a \
+            <sha256>.json sidecar naming it, like the jobs' feeds — or, with api.page_folder, as a named file in that \
+            folder — and imported as one batch;
             the page's viimeisinKirjausavain is stored only after its batch committed, and pulling goes on while
             the service says it is not up to date (ajanTasalla: false). An interrupted pull resumes from the last
             committed key; a page pulled again is found already loaded and changes nothing.
@@ -59,8 +62,11 @@ struct PullVTJAPICommand: ParsableCommand {
         let loader = RegisterLoader(
             connection: connection, policy: definition.policy(for: catalogue), lockMode: lock,
             suppressionKey: try RegisterSession.suppressionKey(create: false))
-        let folder = settings.resolvedPageFolder ?? EmbeddedPostgres.defaultHome().appendingPathComponent("pulled").appendingPathComponent(connector)
-        let pull = VTJChangeAPIPull(connection: connection, loader: loader, connector: connector, settings: settings, pageFolder: folder)
+        // One archive for everything Lähde fetched (LAHDE_ARCHIVE), unless api.page_folder asks for a folder of its own.
+        let archive = settings.resolvedPageFolder == nil ? FeedArchive(root: ScheduledJob.archiveFolder()) : nil
+        let folder = settings.resolvedPageFolder ?? ScheduledJob.archiveFolder().appendingPathComponent(connector)
+        let pull = VTJChangeAPIPull(
+            connection: connection, loader: loader, connector: connector, settings: settings, pageFolder: folder, pageArchive: archive)
         var pages: [VTJChangeAPIPull.Page] = []
         do {
             let outcome = try pull.run(since: start) { page in

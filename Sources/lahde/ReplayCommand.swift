@@ -19,6 +19,11 @@ struct ReplayCommand: ParsableCommand {
             file name; then its path. Content already loaded is already-loaded, so replaying a folder twice \
             changes nothing.
 
+            The jobs' archive (LAHDE_ARCHIVE) can be replayed as it is: a file named by its SHA-256 with a \
+            <sha256>.json sidecar is read by the connector its folder (archive/<connector>/) or its sidecar \
+            names, ordered by the date in its original name, else by the time it was fetched, and the ledger \
+            shows its original name.
+
             --fresh builds a new embedded database in --home (default LAHDE_HOME or ./.lahde), which must not \
             hold one yet, and replays into it. The configured register's erasures (and its suppression key) are \
             carried into the new one first, so erased people stay out of the rebuilt register. The server is \
@@ -71,7 +76,7 @@ struct ReplayCommand: ParsableCommand {
         }
         let plan: ReplayPlan
         do {
-            plan = try ReplayPlan(folder: folder, selections: selections)
+            plan = try ReplayPlan(folder: folder, selections: selections, connectors: Set(catalog.names()))
         } catch let error as ReplayPlanError {
             throw CommandFailure(.usageOrNotFound, error.description)
         }
@@ -92,7 +97,8 @@ struct ReplayCommand: ParsableCommand {
             guard let definition = definitions[entry.connector] else { continue }
             let loader = RegisterLoader(
                 connection: connection, policy: definition.policy(for: catalogue), lockMode: lock, suppressionKey: suppressionKey)
-            let report = try FeedFileImport.load(path: entry.path, definition: definition, loader: loader, progress: !output.json)
+            let report = try FeedFileImport.load(
+                path: entry.path, fileName: entry.originalName, definition: definition, loader: loader, progress: !output.json)
             statuses[report.status.rawValue, default: 0] += 1
             if report.status == .loaded { totals.add(report.counts) }
             var object: [String: Any] = [
@@ -101,6 +107,7 @@ struct ReplayCommand: ParsableCommand {
                 "sha256": report.sha256, "batch": report.batch as Any, "status": report.status.rawValue, "counts": report.counts.jsonObject,
             ]
             if let error = report.error { object["error"] = error }
+            if let originalName = entry.originalName { object["original_name"] = originalName }
             files.append(object)
             if !output.json { print(Self.line(index + 1, entry, report)) }
         }
@@ -188,7 +195,8 @@ struct ReplayCommand: ParsableCommand {
 
     private static func line(_ order: Int, _ entry: ReplayPlan.Entry, _ report: BatchReport) -> String {
         let counts = report.counts
-        let prefix = "\(order). \(entry.relativePath) [\(entry.connector)]"
+        let name = entry.originalName.map { "\(entry.relativePath) (\($0))" } ?? entry.relativePath
+        let prefix = "\(order). \(name) [\(entry.connector)]"
         switch report.status {
         case .failed: return "✗ \(prefix): failed: \(report.error ?? "unknown error")"
         case .alreadyLoaded: return "= \(prefix): already loaded as batch \(report.batch ?? 0)"

@@ -48,7 +48,7 @@ struct PullCommandTests {
         try FileManager.default.copyItem(
             at: repository.appendingPathComponent("connectors/customer-system-jsonl.json"), to: connectors.appendingPathComponent("customer-system-jsonl.json"))
         var definition = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: repository.appendingPathComponent("connectors/vtj-api.json"))) as? [String: Any])
-        definition["api"] = ["base_url": server.baseURL + "/api/v1"]
+        definition["api"] = ["base_url": server.baseURL + "/api/v1", "backoff_seconds": 0.01, "max_backoff_seconds": 0.05]
         try JSONSerialization.data(withJSONObject: definition).write(to: connectors.appendingPathComponent("vtj-api.json"))
 
         let database = try TestCluster.freshDatabase(migrated: false)
@@ -69,8 +69,14 @@ struct PullCommandTests {
         let db = try database.connect()
         #expect(pages.map { $0["from_key"] as? Int } == [100, 101])
         #expect(pages.map { $0["status"] as? String } == ["loaded", "loaded"])
-        // Pages are kept as feed files, named by the day pulled and the key, as the ledger records them.
-        let kept = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("home/pulled/vtj-api").path).sorted()
+        // Pages are kept in the archive (LAHDE_HOME/archive by default) by hash, each with a sidecar naming it
+        // by the day pulled and the key, as the ledger records them.
+        let pageFolder = folder.appendingPathComponent("home/archive/vtj-api")
+        let hashes = try FileManager.default.contentsOfDirectory(atPath: pageFolder.path).filter { $0.count == 64 }
+        let kept = try hashes.map { hash in
+            let sidecar = try JSONSerialization.jsonObject(with: Data(contentsOf: pageFolder.appendingPathComponent(hash + ".json"))) as? [String: Any]
+            return try #require(sidecar?["original_name"] as? String)
+        }.sorted()
         let names = try db.query("SELECT file_name FROM lahde.batch WHERE connector = 'vtj-api' ORDER BY batch_id").rows.compactMap { $0["file_name"] }
         #expect(kept == names)
         #expect(names.count == 2)
@@ -88,6 +94,7 @@ struct PullCommandTests {
         #expect(failed.status == 2)
         let failure = try jsonObject(failed.output)
         #expect((failure["error"] as? String)?.contains("HTTP 500") == true)
+        #expect((failure["error"] as? String)?.contains("after 4 attempts") == true)  // retried with backoff first
         #expect(failure["last_key"] as? Int == 102)
 
         service.isBroken = false

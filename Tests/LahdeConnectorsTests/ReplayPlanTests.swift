@@ -1,6 +1,8 @@
 import _LahdeTestSupport
 import Foundation
 import LahdeConnectors
+import LahdeCore
+import LahdeFetch
 import Testing
 
 @Suite("Replay plan")
@@ -69,5 +71,43 @@ struct ReplayPlanTests {
              "replay": {"file": ["*.jsonl"]}}
             """
         #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(ConnectorDefinition.self, from: Data(json.utf8)) }
+    }
+
+    @Test("archived feeds are read by their folder's or sidecar's connector, ordered by the date in the original name, else the fetch time")
+    func archivedFeeds() throws {
+        let archive = try TemporaryFolder.make(prefix: "lahde-replay-archive")
+        defer { try? FileManager.default.removeItem(at: archive) }
+        func archiveFeed(_ text: String, connector: String, folder: String? = nil, originalName: String, fetchedAt: Date) throws -> String {
+            let target = archive.appendingPathComponent(folder ?? connector)
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let sha256 = SHA256.hex(of: Array(text.utf8))
+            try Data(text.utf8).write(to: target.appendingPathComponent(sha256))
+            try ArchiveSidecar(
+                originalName: originalName, url: "https://example.invalid/\(originalName)", sha256: sha256, byteCount: Int64(text.utf8.count),
+                fetchedAt: fetchedAt, connector: connector
+            ).write(in: target)
+            return sha256
+        }
+        let march = try #require(FeedTime.parse("2026-03-01"))
+        let undated = try archiveFeed("b\n", connector: "beta", originalName: "export.jsonl", fetchedAt: march.addingTimeInterval(-86_400 * 40))
+        let dated = try archiveFeed("a\n", connector: "alpha", originalName: "2026-03-01-alpha.jsonl", fetchedAt: march.addingTimeInterval(86_400 * 30))
+        // A folder that is no connector's: the sidecar names it.
+        let moved = try archiveFeed("c\n", connector: "alpha", folder: "moved", originalName: "2026-02-01-alpha.jsonl", fetchedAt: march)
+        // Hidden bookkeeping (.partial, .sources) is not read.
+        try FileManager.default.createDirectory(at: archive.appendingPathComponent("alpha/.partial"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: archive.appendingPathComponent("alpha/.partial/abc.part"))
+
+        let plan = try ReplayPlan(
+            folder: archive.path, selections: ["alpha": ReplaySelection(files: ["*-alpha.jsonl"])], connectors: ["alpha", "beta"])
+        #expect(plan.entries.map(\.relativePath) == ["beta/\(undated)", "moved/\(moved)", "alpha/\(dated)"])
+        #expect(plan.entries.map(\.connector) == ["beta", "alpha", "alpha"])
+        #expect(plan.entries.map(\.timeSource) == ["fetch-time", "original-name", "original-name"])
+        #expect(plan.entries.map(\.originalName) == ["export.jsonl", "2026-02-01-alpha.jsonl", "2026-03-01-alpha.jsonl"])
+        #expect(plan.unmatched == [])
+
+        // An archived feed whose connector is unknown, or without its sidecar, stops the plan.
+        #expect(throws: ReplayPlanError.self) { try ReplayPlan(folder: archive.path, selections: [:], connectors: ["alpha"]) }
+        try FileManager.default.removeItem(at: archive.appendingPathComponent("beta/\(undated).json"))
+        #expect(throws: ReplayPlanError.self) { try ReplayPlan(folder: archive.path, selections: [:], connectors: ["alpha", "beta"]) }
     }
 }

@@ -67,7 +67,7 @@ struct VTJChangeAPIPullTests {
         let server: LoopbackHTTPServer
         let service: FakeVTJService
         let folder: URL
-        let settings: ChangeAPISettings
+        var settings: ChangeAPISettings
     }
 
     static func setUp() throws -> Setup {
@@ -146,9 +146,10 @@ struct VTJChangeAPIPullTests {
         #expect(changes == 1)
     }
 
-    @Test("an HTTP 500 mid-way stops with a clear error; the next pull resumes from the last committed key")
+    @Test("an HTTP 500 mid-way that outlasts the retries stops with a clear error; the next pull resumes from the last committed key")
     func serverErrorMidway() throws {
-        let setup = try Self.setUp()
+        var setup = try Self.setUp()
+        setup.settings.retries = 1
         defer { setup.server.stop(); try? FileManager.default.removeItem(at: setup.folder) }
         setup.service.fail(from: 102)
         var message = ""
