@@ -19,7 +19,7 @@ import LahdeXML
 /// the death only; `0001`/`0006` (no data) and every other code reject the response with the code.
 ///
 /// Data-release bans: the public type catalogue names no elements for them, so the ones read here are
-/// an assumption to confirm against the product's XSD (docs/notes-vtj.md): `Suoramarkkinointikielto`,
+/// an assumption to confirm against the product's XSD (docs/vtj.md): `Suoramarkkinointikielto`,
 /// `Asiakasrekisterinpaivityskielto` and `Yhteystietojenluovutuskielto`, each with a `…Tieto` child
 /// (`1` = in force), like `TurvakieltoTieto`.
 enum VTJPersonResponseMapping {
