@@ -26,8 +26,7 @@ struct XMLSAXWalk {
     private var stopped = false
 
     // Names: SAX2 hands over dictionary-interned local names; namespace URIs are compared as strings.
-    private var names: [XMLName] = []
-    private var nameIDs: [XMLName: Int32] = [:]
+    private var names = XMLInterner<XMLName>()
     private struct Slot {
         var local: UInt = 0
         var uri: UInt = 0
@@ -128,15 +127,7 @@ struct XMLSAXWalk {
         let localAddress = UInt(bitPattern: local), uriAddress = UInt(bitPattern: uri)
         let slot = Int(truncatingIfNeeded: ((localAddress &* 0x9E37_79B9_7F4A_7C15) ^ (uriAddress &* 0xC2B2_AE3D_27D4_EB4F)) >> 52)
         if recent[slot].id >= 0 && recent[slot].local == localAddress && recent[slot].uri == uriAddress { return recent[slot].id }
-        let name = XMLName(uri.map { String(cString: $0) } ?? "", local.map { String(cString: $0) } ?? "")
-        let id: Int32
-        if let known = nameIDs[name] {
-            id = known
-        } else {
-            id = Int32(names.count)
-            names.append(name)
-            nameIDs[name] = id
-        }
+        let id = names.id(for: XMLName(uri.map { String(cString: $0) } ?? "", local.map { String(cString: $0) } ?? ""))
         // Only strings the parser's dictionary owns keep their address for the whole parse.
         if let dict = context?.pointee.dict, let local, xmlDictOwns(dict, local) == 1, uri.map({ xmlDictOwns(dict, $0) == 1 }) ?? true {
             recent[slot] = Slot(local: localAddress, uri: uriAddress, id: id)
@@ -160,15 +151,15 @@ struct XMLSAXWalk {
             startNode(name, count, values)
             return
         }
-        if select(names[Int(name)]) {
+        if select(names[name]) {
             var path = ""
             for (index, frame) in outer.enumerated() {
                 let position = index == 0 ? 1 : outer[index - 1].childCounts[frame.name] ?? 1
-                path += "/" + names[Int(frame.name)].local + (position > 1 ? "[\(position)]" : "")
+                path += "/" + names[frame.name].local + (position > 1 ? "[\(position)]" : "")
             }
             // The reader frees handed-over elements as it moves on, so a selected element's own step never
             // counts the selected siblings before it; the same here, so that both give the same paths.
-            rootPath = path + "/" + names[Int(name)].local
+            rootPath = path + "/" + names[name].local
             building = true
             nodes = []
             attributes = []
@@ -189,7 +180,8 @@ struct XMLSAXWalk {
         if let values {
             for attribute in 0..<Int(count) {
                 let base = values + attribute * 5
-                let attributeName = names[Int(nameID(base[0], base[2]))]
+                let attributeID = nameID(base[0], base[2])  // may add the name: look it up after
+                let attributeName = names[attributeID]
                 var value = ""
                 if let start = base[3], let end = base[4] {
                     value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
@@ -231,7 +223,7 @@ struct XMLSAXWalk {
         open.removeLast()
         guard open.isEmpty else { return }
         building = false
-        let storage = XMLTreeStorage(nodes: nodes, names: names, attributes: attributes, text: text, rootPath: rootPath)
+        let storage = XMLTreeStorage(nodes: nodes, names: names.values, attributes: attributes, text: text, rootPath: rootPath)
         nodes = []
         attributes = []
         text = []

@@ -26,11 +26,9 @@ final class XMLTreeBuilder {
         var declarations: [(UnsafeMutablePointer<xmlNs>, Int32)] = []
     }
 
-    private var names: [XMLName] = []
+    private var names = XMLInterner<XMLName>()
     private var nameIDs: [NameKey: Int32] = [:]
-    private var nameIDsByName: [XMLName: Int32] = [:]
-    private var namespaces: [String] = [""]
-    private var namespaceIDs: [String: Int32] = ["": 0]
+    private var namespaces = XMLInterner<String>([""])
     private var recent = [Slot](repeating: Slot(), count: 512)
 
     /// Copies `node` and its subtree.
@@ -39,7 +37,7 @@ final class XMLTreeBuilder {
         parts.nodes.reserveCapacity(64)
         parts.text.reserveCapacity(1024)
         _ = add(node, parent: -1, to: &parts)
-        return XMLTreeStorage(nodes: parts.nodes, names: names, attributes: parts.attributes, text: parts.text, rootPath: rootPath).root
+        return XMLTreeStorage(nodes: parts.nodes, names: names.values, attributes: parts.attributes, text: parts.text, rootPath: rootPath).root
     }
 
     /// Appends `node` and its subtree; returns its index.
@@ -60,7 +58,8 @@ final class XMLTreeBuilder {
             } else {
                 value = ""
             }
-            let namespace = namespaces[Int(namespaceID(current.pointee.ns, in: &parts))]
+            let namespaceIndex = namespaceID(current.pointee.ns, in: &parts)  // may add the URI: look it up after
+            let namespace = namespaces[namespaceIndex]
             parts.attributes.append(XMLAttribute(name: XMLName(namespace, String(cString: current.pointee.name)), value: value))
             attribute = current.pointee.next
         }
@@ -94,15 +93,7 @@ final class XMLTreeBuilder {
     private func namespaceID(_ ns: UnsafeMutablePointer<xmlNs>?, in parts: inout Parts) -> Int32 {
         guard let ns else { return 0 }
         for (declaration, id) in parts.declarations where declaration == ns { return id }
-        let uri = ns.pointee.href.map { String(cString: $0) } ?? ""
-        let id: Int32
-        if let known = namespaceIDs[uri] {
-            id = known
-        } else {
-            id = Int32(namespaces.count)
-            namespaces.append(uri)
-            namespaceIDs[uri] = id
-        }
+        let id = namespaces.id(for: ns.pointee.href.map { String(cString: $0) } ?? "")
         parts.declarations.append((ns, id))
         return id
     }
@@ -116,15 +107,7 @@ final class XMLTreeBuilder {
             recent[slot] = Slot(local: address, namespace: namespace, id: id)
             return id
         }
-        let name = XMLName(namespaces[Int(namespace)], String(cString: local))
-        let id: Int32
-        if let known = nameIDsByName[name] {
-            id = known
-        } else {
-            id = Int32(names.count)
-            names.append(name)
-            nameIDsByName[name] = id
-        }
+        let id = names.id(for: XMLName(namespaces[namespace], String(cString: local)))
         // Only a name owned by the parser's dictionary lives as long as the reader; another one's pointer
         // may be freed and reused, so it is not remembered.
         if let dict = doc?.pointee.dict, xmlDictOwns(dict, local) == 1 {
