@@ -340,23 +340,21 @@ enum MergeStatements {
               GROUP BY d.entity_kind, d.entity_id) a
         LEFT JOIN m_losing l USING (entity_kind, entity_id)
         """,
+        // The batch's tags per entity, merged into the tags an entity has or inserted for one that has
+        // none yet; the anti-join runs against the batch's own updated rows, not the whole tag table.
         """
-        CREATE TEMP TABLE m_tags ON COMMIT DROP AS
-        SELECT d.entity_kind, d.entity_id,
-               jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, (SELECT batch_id FROM m_ctx), d.locator, d.valid_from, d.rule)) AS tags
-        FROM m_decided d
-        WHERE d.rule IN (\(written))
-        GROUP BY d.entity_kind, d.entity_id
-        """,
-        // Entities without tags yet are those the update did not reach: the anti-join runs against the
-        // batch's own updated rows, not the whole tag table.
-        """
-        WITH updated AS (
+        WITH n AS (
+            SELECT d.entity_kind, d.entity_id,
+                   jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, (SELECT batch_id FROM m_ctx), d.locator, d.valid_from, d.rule)) AS tags
+            FROM m_decided d
+            WHERE d.rule IN (\(written))
+            GROUP BY d.entity_kind, d.entity_id),
+        updated AS (
             UPDATE lahde.field_tag t SET tags = t.tags || n.tags
-            FROM m_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
+            FROM n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
             RETURNING t.entity_kind, t.entity_id)
         INSERT INTO lahde.field_tag (entity_kind, entity_id, tags)
-        SELECT n.entity_kind, n.entity_id, n.tags FROM m_tags n
+        SELECT n.entity_kind, n.entity_id, n.tags FROM n
         WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_kind = n.entity_kind AND u.entity_id = n.entity_id)
         """,
     ]
