@@ -138,6 +138,17 @@ enum MergeStatements {
         WHERE o.item = 'O' AND f.name = o.name AND f.value_type = 'reference' AND o.value LIKE '%:%'
           AND i.scheme = split_part(o.value, ':', 1) AND i.value = substr(o.value, strpos(o.value, ':') + 1)
         """,
+        // The record's staged tags (RecordTags) carry the id too.
+        """
+        UPDATE lahde.stage_item r SET tags = r.tags || u.patch
+        FROM (SELECT o.record_no, jsonb_object_agg(o.name, jsonb_set(rr.tags -> o.name, '{0}', to_jsonb(o.value))) AS patch
+              FROM lahde.stage_item o
+              JOIN lahde.field f ON f.name = o.name AND f.value_type = 'reference'
+              JOIN lahde.stage_item rr ON rr.item = 'R' AND rr.record_no = o.record_no
+              WHERE o.item = 'O' AND o.value NOT LIKE '%:%' AND rr.tags ? o.name
+              GROUP BY o.record_no) u
+        WHERE r.item = 'R' AND r.record_no = u.record_no
+        """,
         """
         UPDATE m_rec r SET problem = CASE WHEN u.value LIKE 'gsrn:%'
                                           THEN 'its accounting point ' || substr(u.value, 6) || ' is not in the register'
@@ -217,7 +228,7 @@ enum MergeStatements {
         """
         INSERT INTO lahde.field_tag AS t (entity_kind, entity_id, tags)
         SELECT 'party', c.entity_id,
-               jsonb_build_object('henkilotunnus', jsonb_build_array(c.new_value, 0, x.batch_id, c.locator, c.valid_from, 'correction'))
+               jsonb_build_object('henkilotunnus', jsonb_build_array(c.new_value, 0, x.batch_id, c.locator, c.valid_from))
         FROM m_correction c CROSS JOIN m_ctx x
         ON CONFLICT (entity_kind, entity_id) DO UPDATE SET tags = t.tags || EXCLUDED.tags
         """,
@@ -288,7 +299,7 @@ enum MergeStatements {
     static let writtenFields = "SELECT DISTINCT field FROM m_decided WHERE rule IN (\(applied))"
 
     /// The survivorship decision for each best candidate against the register's current value, whose tag is
-    /// `[value, trust, batch_id, locator, valid_from, rule]` in `lahde.field_tag` (V005).
+    /// `[value, trust, batch_id, locator, valid_from]` in `lahde.field_tag` (V005, V011).
     static let decide = """
         CREATE TEMP TABLE m_decided ON COMMIT DROP AS
         SELECT b.*, p.value AS old_value,
@@ -324,10 +335,10 @@ enum MergeStatements {
           ON b.entity_kind = 'party' AND prot.party_id = b.entity_id
         """
 
-    /// Provenance of every written value: a history row per entity with the batch's losing candidates, and
-    /// the entity's current tags merged with the new ones (`||` replaces the changed fields' tags only).
-    static let provenance = [
-        """
+    /// Provenance of every written value: a history row per entity with the batch's losing candidates
+    /// (and the rule that decided each value), and the entity's current tags merged with the new ones
+    /// (`||` replaces the changed fields' tags only).
+    static let history = """
         INSERT INTO lahde.provenance_change
             (entity_kind, entity_id, batch_id, fields, old_values, new_values, trusts, rules, locators, valid_froms, losing)
         SELECT a.entity_kind, a.entity_id, (SELECT batch_id FROM m_ctx), a.fields, a.old_values, a.new_values,
@@ -339,25 +350,46 @@ enum MergeStatements {
               WHERE d.rule IN (\(written))
               GROUP BY d.entity_kind, d.entity_id) a
         LEFT JOIN m_losing l USING (entity_kind, entity_id)
-        """,
-        // The batch's tags per entity, merged into the tags an entity has or inserted for one that has
-        // none yet; the anti-join runs against the batch's own updated rows, not the whole tag table.
         """
-        WITH n AS (
-            SELECT d.entity_kind, d.entity_id,
-                   jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, (SELECT batch_id FROM m_ctx), d.locator, d.valid_from, d.rule)) AS tags
-            FROM m_decided d
-            WHERE d.rule IN (\(written))
-            GROUP BY d.entity_kind, d.entity_id),
+
+    /// The batch's new tags per entity (`m_new_tags`), merged into the tags an entity has or inserted for
+    /// one that has none yet; the anti-join runs against the batch's own updated rows, not the whole table.
+    private static func mergeTags(_ newTags: String) -> String {
+        """
+        WITH m_new_tags AS (\(newTags)),
         updated AS (
             UPDATE lahde.field_tag t SET tags = t.tags || n.tags
-            FROM n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
+            FROM m_new_tags n WHERE t.entity_kind = n.entity_kind AND t.entity_id = n.entity_id
             RETURNING t.entity_kind, t.entity_id)
         INSERT INTO lahde.field_tag (entity_kind, entity_id, tags)
-        SELECT n.entity_kind, n.entity_id, n.tags FROM n
+        SELECT n.entity_kind, n.entity_id, n.tags FROM m_new_tags n
         WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_kind = n.entity_kind AND u.entity_id = n.entity_id)
-        """,
-    ]
+        """
+    }
+
+    /// Without contests each entity has one record, and its tags are the ones the loader staged with it
+    /// (`RecordTags`) less the fields the decision did not write.
+    static let stagedTags = mergeTags(
+        """
+        SELECT r.entity_kind, r.entity_id, s.tags - coalesce(u.fields, '{}'::text[]) AS tags
+        FROM m_rec r
+        JOIN lahde.stage_item s ON s.item = 'R' AND s.record_no = r.record_no
+        LEFT JOIN (SELECT entity_kind, entity_id, array_agg(field) AS fields
+                   FROM m_decided WHERE rule NOT IN (\(written))
+                   GROUP BY entity_kind, entity_id) u ON u.entity_kind = r.entity_kind AND u.entity_id = r.entity_id
+        WHERE r.problem IS NULL AND s.tags - coalesce(u.fields, '{}'::text[]) <> '{}'::jsonb
+        """)
+
+    /// With contests, an entity's winning values may come from several records: its tags are built from
+    /// the decisions.
+    static let decidedTags = mergeTags(
+        """
+        SELECT d.entity_kind, d.entity_id,
+               jsonb_object_agg(d.field, jsonb_build_array(d.value, d.trust, (SELECT batch_id FROM m_ctx), d.locator, d.valid_from)) AS tags
+        FROM m_decided d
+        WHERE d.rule IN (\(written))
+        GROUP BY d.entity_kind, d.entity_id
+        """)
 
     /// Per-record and per-field counts. A record counts as applied if any of its values was written (or it
     /// created its entity), else superseded if any lost, else unchanged.

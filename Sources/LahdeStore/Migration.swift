@@ -31,5 +31,6 @@ public struct Migration: Sendable {
         Migration(version: 8, name: "access_roles", bytes: PackageResources.V008_access_roles_sql),
         Migration(version: 9, name: "home_municipality", bytes: PackageResources.V009_home_municipality_sql),
         Migration(version: 10, name: "contract_merge", bytes: PackageResources.V010_contract_merge_sql),
+        Migration(version: 11, name: "client_built_tags", bytes: PackageResources.V011_client_built_tags_sql),
     ]
 }

@@ -76,6 +76,16 @@ public struct ProvenanceLookup {
 
     /// The provenance of every field of `entity` (or of one field), alphabetically by field.
     public func fields(of entity: Entity, field: String? = nil, withHistory: Bool = false) throws -> [FieldTag] {
+        // One snapshot for the current tags and the history. Without JIT: right after a large import, before
+        // autovacuum has gathered statistics, the planner overestimates this small look-up and would spend
+        // most of a second compiling it.
+        try connection.transaction {
+            try connection.query("SET LOCAL jit = off")
+            return try fieldsInTransaction(of: entity, field: field, withHistory: withHistory)
+        }
+    }
+
+    private func fieldsInTransaction(of entity: Entity, field: String?, withHistory: Bool) throws -> [FieldTag] {
         let rows = try connection.query(
             """
             SELECT p.field, NULL AS old_value, p.value, p.source, b.file_name, b.sha256, p.locator,

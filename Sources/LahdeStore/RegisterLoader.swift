@@ -103,11 +103,18 @@ public final class RegisterLoader {
         // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
         // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
         try connection.query("SET LOCAL work_mem = '256MB'")
+        // The merge's statements are planned once each and run over whole sets; compiling them with JIT
+        // costs more than it saves, and the planner's estimates for freshly filled work tables (which drive
+        // the JIT thresholds) are guesses anyway.
+        try connection.query("SET LOCAL jit = off")
         try connection.query("TRUNCATE lahde.stage_item")
-        var stager = Stager(catalogue: catalogue, input: input, suppression: try suppression())
+        let policy = self.policy
+        var stager = Stager(
+            catalogue: catalogue, input: input, suppression: try suppression(),
+            batch: RecordTags.Batch(id: batchID, receivedAt: receivedAt, trust: { policy.trust(for: $0) }))
         let stagingStart = DispatchTime.now().uptimeNanoseconds
         let staged = try connection.copyIn(
-            "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw) FROM STDIN"
+            "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw, tags) FROM STDIN"
         ) { writer in
             try produce { item in try stager.stage(item, into: &writer) }
         }
@@ -121,19 +128,24 @@ public final class RegisterLoader {
         if policy.createsEntities {
             for statement in MergeStatements.create { try timed(statement) }
             try timed(MergeStatements.recheckConflicts)
-            try timed(MergeStatements.createReferencedPoints)
+            if stager.stagedReferences { try timed(MergeStatements.createReferencedPoints) }
         }
-        for statement in MergeStatements.resolveReferences { try timed(statement) }
+        if stager.stagedReferences {
+            for statement in MergeStatements.resolveReferences { try timed(statement) }
+        }
         if policy.createsEntities { try timed(MergeStatements.createContracts) }
         for statement in MergeStatements.finishResolution { try timed(statement) }
-        for statement in MergeStatements.corrections { try timed(statement) }
+        if stager.stagedCorrections {
+            for statement in MergeStatements.corrections { try timed(statement) }
+        }
         try timed(MergeStatements.candidates)
         let contested = try connection.query(MergeStatements.mayBeContested).first?["contested"] != "f"
         for statement in contested ? MergeStatements.contested : MergeStatements.uncontested { try timed(statement) }
         try timed(MergeStatements.decide)
         let written = Set(try connection.query(MergeStatements.writtenFields).rows.compactMap { $0["field"] })
         for statement in TypedTableWrites.statements(for: catalogue, written: written) { try timed(statement) }
-        for statement in MergeStatements.provenance { try timed(statement) }
+        try timed(MergeStatements.history)
+        try timed(contested ? MergeStatements.decidedTags : MergeStatements.stagedTags)
         try quarantine(input, batchID: batchID)
 
         guard let row = try connection.query(MergeStatements.counts).first else {

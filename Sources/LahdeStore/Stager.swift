@@ -12,6 +12,11 @@ struct Stager {
     let catalogue: FieldCatalogue
     let input: BatchInput
     let suppression: Suppression?
+    private var tags: RecordTags
+    /// Whether any staged record observes a `reference` field, whose values the merge must resolve to ids.
+    private(set) var stagedReferences = false
+    /// Whether any staged record corrects a henkilötunnus (a `C` item).
+    private(set) var stagedCorrections = false
     private var recordNumber = 0
     private var sequence = 0
 
@@ -21,10 +26,11 @@ struct Stager {
         let hashes: Set<String>
     }
 
-    init(catalogue: FieldCatalogue, input: BatchInput, suppression: Suppression?) {
+    init(catalogue: FieldCatalogue, input: BatchInput, suppression: Suppression?, batch: RecordTags.Batch) {
         self.catalogue = catalogue
         self.input = input
         self.suppression = suppression
+        self.tags = RecordTags(batch: batch)
     }
 
     mutating func stage(_ item: FeedItem, into writer: inout CopyInWriter) throws {
@@ -36,7 +42,7 @@ struct Stager {
             if let suppression, record.keys.contains(where: { suppression.hashes.contains(suppression.key.hash($0)) }) {
                 writer.field("S")
                 writer.field(recordNumber)
-                for _ in 0..<10 { writer.field(nil as String?) }
+                for _ in 0..<11 { writer.field(nil as String?) }
                 try writer.endRow()
                 return
             }
@@ -44,6 +50,17 @@ struct Stager {
                 let raw = try input.rawBytes(record.rawRange)
                 try writeRejected(locator: record.locator, reason: problem, raw: raw, into: &writer)
                 return
+            }
+            // Values in canonical form, and the tags they would carry (RecordTags)
+            let validFrom = record.validFrom.map(Self.timestamp)
+            var values: [String?] = []
+            values.reserveCapacity(record.observations.count)
+            tags.start()
+            for observation in record.observations where observation.field != Self.correctionField {
+                let value = (try? catalogue.validate(observation, of: record.entityKind).get()) ?? nil
+                values.append(value)
+                if !stagedReferences, catalogue.fields[observation.field]?.valueType == .reference { stagedReferences = true }
+                tags.add(field: observation.field, value: value, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
             }
             // R: the record
             writer.field("R")
@@ -53,11 +70,12 @@ struct Stager {
             writer.field(Self.repeatsFields(record) ? Self.repeatsFieldsMark : nil)
             writer.field(nil as String?)
             writer.field(nil as Int?)
-            writer.field(record.validFrom.map(Self.timestamp))
+            writer.field(validFrom)
             writer.field(record.locator)
             writer.field(Int(record.rawRange.lowerBound))
             writer.field(Int(record.rawRange.count))
             writer.field(nil as String?)
+            writer.field(tags.finish())
             try writer.endRow()
             // K: its keys, in priority order; a corrected henkilötunnus is a key too, so that a replay of the
             // correction finds the person under either code.
@@ -71,23 +89,26 @@ struct Stager {
                 writer.field(key.scheme.rawValue)
                 writer.field(key.value)
                 writer.field(priority)
-                for _ in 0..<5 { writer.field(nil as String?) }
+                for _ in 0..<6 { writer.field(nil as String?) }
                 try writer.endRow()
             }
             // C: a henkilötunnus correction (re-keys the person)
             if let correction {
+                stagedCorrections = true
                 writer.field("C")
                 writer.field(recordNumber)
                 for _ in 0..<2 { writer.field(nil as String?) }
                 writer.field(MatchKey.Scheme.henkilotunnus.rawValue)
                 writer.field(correction)
-                for _ in 0..<6 { writer.field(nil as String?) }
+                for _ in 0..<7 { writer.field(nil as String?) }
                 try writer.endRow()
             }
-            // O: its observations, values in canonical form
+            // O: its observations
+            var index = 0
             for observation in record.observations where observation.field != Self.correctionField {
                 sequence += 1
-                let value = (try? catalogue.validate(observation, of: record.entityKind).get()) ?? nil
+                let value = values[index]
+                index += 1
                 writer.field("O")
                 writer.field(recordNumber)
                 writer.field(sequence)
@@ -96,8 +117,8 @@ struct Stager {
                 writer.field(value)
                 writer.field(nil as Int?)
                 writer.field(nil as String?)
-                writer.field(observation.locator.map { record.locator + " " + $0 } ?? record.locator)
-                for _ in 0..<3 { writer.field(nil as String?) }
+                writer.field(Self.locator(of: observation, in: record))
+                for _ in 0..<4 { writer.field(nil as String?) }
                 try writer.endRow()
             }
         }
@@ -153,7 +174,13 @@ struct Stager {
         writer.field(locator)
         for _ in 0..<2 { writer.field(nil as String?) }
         writer.field(Self.byteaText(raw))
+        writer.field(nil as String?)  // tags
         try writer.endRow()
+    }
+
+    /// An observation's locator: its record's, and where within the record it was, if the connector says.
+    private static func locator(of observation: FieldObservation, in record: ObservedRecord) -> String {
+        observation.locator.map { record.locator + " " + $0 } ?? record.locator
     }
 
     /// bytea in hex input form (`\x…`); COPY's own escaping doubles the backslash on the way.

@@ -101,6 +101,38 @@ struct RegisterLoaderTests {
         #expect(try street(db, "100001") == "Hämeenkatu 5")
     }
 
+    @Test("a record only partly written moves only the written values' tags; the others keep their batch, locator and rule")
+    func partlyWrittenRecordKeepsOtherTags() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        try seed(db)
+        var feed = TestFeed(name: "customers-2.txt")
+        // Same validity and trust as the seed: a new last name is written (later arrival), the same first
+        // name and e-mail are unchanged and must keep the first batch's tags.
+        feed.party([(.customerNumber, "100001")], validFrom: "2026-01-01", [
+            "first_names": "Aino", "last_name": "Virtanen-Uusi", "email": "aino@example.fi",
+        ])
+        let report = try feed.load(into: db, as: Self.customers)
+        #expect(report.fields.applied == 1)
+        #expect(report.fields.unchanged == 2)
+        let rows = try db.query("""
+            SELECT p.field, p.batch_id::text AS batch, p.rule, p.locator FROM lahde.provenance p
+            JOIN register.party_identifier i ON i.party_id = p.entity_id AND i.scheme = 'customer_number' AND i.value = '100001'
+            WHERE p.entity_kind = 'party' ORDER BY p.field
+            """).rows
+        let byField = Dictionary(uniqueKeysWithValues: rows.map { ($0["field"] ?? "", $0) })
+        #expect(rows.count == 7)
+        #expect(byField["last_name"]?["batch"] == String(report.batch ?? -1))
+        #expect(byField["last_name"]?["rule"] == "later-arrival")
+        for field in ["first_names", "email", "address.permanent.street"] {
+            #expect(byField[field]?["batch"] != String(report.batch ?? -1), "\(field) must keep the seed's tag")
+            #expect(byField[field]?["rule"] == "first-value", "\(field)")
+        }
+        // A current tag holds no rule of its own any more (V011): the view reads it from the history.
+        let longTags = try db.query(
+            "SELECT count(*) AS n FROM lahde.field_tag t, jsonb_each(t.tags) e WHERE jsonb_array_length(e.value) <> 5").first?.int("n")
+        #expect(longTags == 0)
+    }
+
     @Test("trust is ranked per field: the customer's own e-mail beats the register's, the register's name beats the customer system's")
     func trustPerField() throws {
         let db = try TestCluster.freshDatabase().connect()
