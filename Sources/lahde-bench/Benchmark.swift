@@ -10,8 +10,9 @@ import Logging
 ///
 /// In one run, against one server: a `psql \copy` of the same rows into a bare UNLOGGED table (the
 /// baseline), the initial load of PERSONS synthetic persons into an empty register, an update in which
-/// every person changes three fields, a 100-row delta, and provenance look-ups. Prints rows/s, the ratio
-/// to the baseline of each phase, provenance rows/s and the client's peak RSS.
+/// every person changes three fields, a 100-row delta, provenance look-ups, and the update's floor (the
+/// same writes without survivorship or provenance, rolled back). Prints rows/s, the ratio to the baseline
+/// of each phase, provenance rows/s and the client's peak RSS.
 @main
 struct Benchmark {
     static func main() throws {
@@ -101,6 +102,9 @@ struct Benchmark {
         }
         lookupTimes.sort()
 
+        log("the update's floor: the same writes without survivorship or provenance …")
+        let floor = try UpdateFloor.measure(connection, synthetic: synthetic, batchID: updateReport.batch ?? 0)
+
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakRSSMB = Double(usage.ru_maxrss) / 1024
@@ -112,6 +116,8 @@ struct Benchmark {
             ("initial provenance", "\(provenanceInitial) history rows, \(rate(provenanceInitial, initialSeconds)) rows/s"),
             ("update (3 fields each)", format(updateSeconds) + " s, \(rate(persons, updateSeconds)) rows/s, \(ratio(updateSeconds, baseline)) × baseline, counts \(counts(updateReport))"),
             ("update provenance", "\(provenanceUpdate) history rows, \(rate(provenanceUpdate, updateSeconds)) rows/s"),
+            ("update floor, writes", format(floor.writes) + " s, \(ratio(floor.writes, baseline)) × baseline (COPY + one UPDATE per table, nothing decided, no provenance)"),
+            ("update floor + history", format(floor.writesAndHistory) + " s, \(ratio(floor.writesAndHistory, baseline)) × baseline (and one history row per person); the update is \(ratio(updateSeconds, floor.writesAndHistory)) × this"),
             ("100-row delta", format(deltaSeconds) + " s, counts \(counts(deltaReport))"),
             ("provenance look-up", String(format: "median %.2f ms, p95 %.2f ms (200 persons, with history)", lookupTimes[lookupTimes.count / 2] * 1000, lookupTimes[lookupTimes.count * 95 / 100] * 1000)),
             ("client peak RSS", String(format: "%.0f MB", peakRSSMB)),
@@ -121,7 +127,8 @@ struct Benchmark {
                 "persons": persons, "baseline_seconds": baseline, "initial_seconds": initialSeconds, "update_seconds": updateSeconds,
                 "delta_seconds": deltaSeconds, "initial_ratio": initialSeconds / baseline, "update_ratio": updateSeconds / baseline,
                 "provenance_rows_initial": provenanceInitial, "provenance_rows_update": provenanceUpdate,
-                "lookup_median_ms": lookupTimes[lookupTimes.count / 2] * 1000, "peak_rss_mb": peakRSSMB,
+                "lookup_median_ms": lookupTimes[lookupTimes.count / 2] * 1000,
+                "floor_writes_seconds": floor.writes, "floor_history_seconds": floor.writesAndHistory, "peak_rss_mb": peakRSSMB,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
         } else {
