@@ -14,8 +14,8 @@ enum MergeStatements {
         """,
         """
         CREATE TEMP TABLE m_rec ON COMMIT DROP AS
-        SELECT record_no, entity_kind, locator, valid_from, raw_offset, raw_length,
-               NULL::bigint AS entity_id, NULL::text AS problem, false AS created, false AS rekeyed
+        SELECT record_no, entity_kind, locator, valid_from, raw_offset, raw_length, priority AS key_count,
+               NULL::bigint AS entity_id, NULL::text AS problem, false AS created, false AS rekeyed, false AS keys_known
         FROM lahde.stage_item WHERE item = 'R'
         """,
         "CREATE INDEX ON m_rec (record_no)",
@@ -38,8 +38,9 @@ enum MergeStatements {
     static let resolve = [
         """
         UPDATE m_rec r SET entity_id = s.ids[1],
-               problem = CASE WHEN cardinality(s.ids) > 1 THEN 'its identifiers belong to different records in the register' END
-        FROM (SELECT k.record_no, array_agg(DISTINCT i.party_id ORDER BY i.party_id) AS ids
+               problem = CASE WHEN cardinality(s.ids) > 1 THEN 'its identifiers belong to different records in the register' END,
+               keys_known = s.known = r.key_count
+        FROM (SELECT k.record_no, array_agg(DISTINCT i.party_id ORDER BY i.party_id) AS ids, count(*) AS known
               FROM m_key k JOIN register.party_identifier i ON i.scheme = k.scheme AND i.value = k.value
               WHERE k.entity_kind = 'party'
               GROUP BY k.record_no) s
@@ -90,7 +91,7 @@ enum MergeStatements {
         INSERT INTO register.party_identifier (scheme, value, party_id, batch_id, locator)
         SELECT DISTINCT ON (k.scheme, k.value) k.scheme, k.value, r.entity_id, (SELECT batch_id FROM m_ctx), r.locator
         FROM m_key k JOIN m_rec r USING (record_no)
-        WHERE r.entity_kind = 'party' AND r.entity_id IS NOT NULL AND r.problem IS NULL AND k.scheme <> 'gsrn'
+        WHERE r.entity_kind = 'party' AND r.entity_id IS NOT NULL AND r.problem IS NULL AND NOT r.keys_known AND k.scheme <> 'gsrn'
           AND NOT EXISTS (SELECT 1 FROM register.party_identifier i WHERE i.scheme = k.scheme AND i.value = k.value)
         ORDER BY k.scheme, k.value, r.record_no
         ON CONFLICT (scheme, value) DO NOTHING

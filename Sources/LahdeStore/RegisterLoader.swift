@@ -126,8 +126,10 @@ public final class RegisterLoader {
         try timed(MergeStatements.defaultValidity)
         for statement in MergeStatements.resolve { try timed(statement) }
         if policy.createsEntities {
-            for statement in MergeStatements.create { try timed(statement) }
-            try timed(MergeStatements.recheckConflicts)
+            var registered = 0
+            for statement in MergeStatements.create { registered += try timed(statement) }
+            // Without a new entity or identifier, `resolve` has already seen every conflict.
+            if registered > 0 { try timed(MergeStatements.recheckConflicts) }
             if stager.stagedReferences { try timed(MergeStatements.createReferencedPoints) }
         }
         if stager.stagedReferences {
@@ -171,7 +173,9 @@ public final class RegisterLoader {
     }
 
     /// Runs one merge statement; at `debug` log level, with its duration, to see where a batch's time goes.
-    private func timed(_ statement: String) throws {
+    /// Returns the rows it affected.
+    @discardableResult
+    private func timed(_ statement: String) throws -> Int {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try connection.query(statement)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -181,6 +185,7 @@ public final class RegisterLoader {
                 "ms": "\(Int(milliseconds))", "rows": "\(result.affectedRows)",
                 "sql": "\(statement.split(separator: "\n").first?.prefix(90) ?? "")",
             ])
+        return result.affectedRows
     }
 
     /// The erased people's identifier hashes, or nil when nobody has been erased from this register.

@@ -62,14 +62,16 @@ struct Stager {
                 if !stagedReferences, catalogue.fields[observation.field]?.valueType == .reference { stagedReferences = true }
                 tags.add(field: observation.field, value: value, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
             }
-            // R: the record
+            // R: the record (priority: how many keys it has, so the merge knows when all are registered)
+            let correction = record.observations.first { $0.field == Self.correctionField }?.value
+            let keys = record.keys + (correction.map { [MatchKey(scheme: .henkilotunnus, value: $0)] } ?? [])
             writer.field("R")
             writer.field(recordNumber)
             writer.field(nil as String?)
             writer.field(record.entityKind.rawValue)
             writer.field(Self.repeatsFields(record) ? Self.repeatsFieldsMark : nil)
             writer.field(nil as String?)
-            writer.field(nil as Int?)
+            writer.field(keys.count)
             writer.field(validFrom)
             writer.field(record.locator)
             writer.field(Int(record.rawRange.lowerBound))
@@ -79,8 +81,6 @@ struct Stager {
             try writer.endRow()
             // K: its keys, in priority order; a corrected henkilötunnus is a key too, so that a replay of the
             // correction finds the person under either code.
-            let correction = record.observations.first { $0.field == Self.correctionField }?.value
-            let keys = record.keys + (correction.map { [MatchKey(scheme: .henkilotunnus, value: $0)] } ?? [])
             for (priority, key) in keys.enumerated() {
                 writer.field("K")
                 writer.field(recordNumber)

@@ -133,6 +133,32 @@ struct RegisterLoaderTests {
         #expect(longTags == 0)
     }
 
+    @Test("a known person's record that brings a new identifier registers it; one whose identifiers are all known registers nothing")
+    func newIdentifierOfAKnownPersonIsRegistered() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        try seed(db)
+        let before = try db.query("SELECT count(*) AS n FROM register.party_identifier").first?.int("n")
+        var feed = TestFeed(name: "customers-2.txt")
+        feed.party([(.customerNumber, "100001"), (.datahubParty, "DH-PARTY-1")], validFrom: "2026-02-01", ["last_name": "Virtanen"])
+        feed.party([(.customerNumber, "100002"), (.henkilotunnus, Self.eino)], validFrom: "2026-02-01", ["last_name": "Korhonen"])
+        let report = try feed.load(into: db, as: Self.customers)
+        #expect(report.counts.addsUp)
+        #expect(report.counts.quarantined == 0)
+        let after = try db.query("SELECT count(*) AS n FROM register.party_identifier").first?.int("n")
+        #expect(after == (before ?? 0) + 1)
+        let owner = try db.query("""
+            SELECT d.party_id = c.party_id AS same FROM register.party_identifier d
+            JOIN register.party_identifier c ON c.scheme = 'customer_number' AND c.value = '100001'
+            WHERE d.scheme = 'datahub_party' AND d.value = 'DH-PARTY-1'
+            """).first?["same"]
+        #expect(owner == "t")
+        // The new identifier now finds the person on its own.
+        var byParty = TestFeed(name: "customers-3.txt")
+        byParty.party([(.datahubParty, "DH-PARTY-1")], validFrom: "2026-03-01", ["last_name": "Virtanen-Uusi"])
+        #expect(try byParty.load(into: db, as: Self.customers).counts.applied == 1)
+        #expect(try lastName(db, "100001") == "Virtanen-Uusi")
+    }
+
     @Test("trust is ranked per field: the customer's own e-mail beats the register's, the register's name beats the customer system's")
     func trustPerField() throws {
         let db = try TestCluster.freshDatabase().connect()
