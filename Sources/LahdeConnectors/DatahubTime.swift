@@ -25,7 +25,11 @@ enum DatahubTime {
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)` with a zero offset.
     static func parseUTC(_ text: String) -> Result<Date, Problem> {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parseUTC(bytes: $0) }
+    }
+
+    private static func parseUTC(bytes: UnsafeBufferPointer<UInt8>) -> Result<Date, Problem> {
         func number(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= bytes.count else { return nil }
             var value = 0
@@ -52,15 +56,44 @@ enum DatahubTime {
             }
             guard index > start else { return .failure(.malformed) }
         }
-        let zone = String(decoding: bytes[index...], as: UTF8.self)
-        guard zone == "Z" || zone == "+00:00" || zone == "-00:00" else {
+        let zone = UnsafeBufferPointer(rebasing: bytes[index...])
+        let isZero = zone.elementsEqual("Z".utf8) || zone.elementsEqual("+00:00".utf8) || zone.elementsEqual("-00:00".utf8)
+        guard isZero else {
+            let zone = String(decoding: zone, as: UTF8.self)
             let looksLikeOffset = zone.count == 6 && (zone.first == "+" || zone.first == "-")
             return .failure(looksLikeOffset ? .notUTC(offset: zone) : .malformed)
+        }
+        // Plain dates of this era by arithmetic: Foundation's calendar cost more than the rest of a message's
+        // header. Anything else (other centuries, a 24:00 or a leap second) still goes through the calendar,
+        // whose verdicts stay the rule.
+        if (1900...2999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            hour <= 23, minute <= 59, second <= 59
+        {
+            let seconds = daysSince1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+            return .success(Date(timeIntervalSince1970: TimeInterval(seconds)).addingTimeInterval(fraction))
         }
         let calendar = Self.utcCalendar
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard components.isValidDate(in: calendar), let date = calendar.date(from: components) else { return .failure(.malformed) }
         return .success(date.addingTimeInterval(fraction))
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// The Finnish calendar day (`yyyy-MM-dd`, Europe/Helsinki) of a contract boundary. Datahub writes day

@@ -55,6 +55,12 @@ public struct XMLTreeElement: Sendable, Hashable {
     /// The line of the start tag in the input.
     public var line: Int { Int(node.line) }
 
+    /// Where the start tag's `<` is in the input, in bytes, for a handed-over element when the walk knows
+    /// it (UTF-8 or ASCII input, which libxml2 reads unconverted); `nil` for the elements inside one.
+    public var startTagOffset: Int64? {
+        index == 0 && storage.rootOffset >= 0 ? storage.rootOffset : nil
+    }
+
     /// Where the element is, by local names from the document root, with `[n]` from the second same-named
     /// sibling on: `/Envelope/Body/…/Communication[2]/CompleteNumber`. For messages to an operator.
     public var path: String {
@@ -182,13 +188,16 @@ final class XMLTreeStorage: Sendable {
     let text: [UInt8]
     /// The path of the root (`/Envelope/Body/…/Message`), from which the others' paths are made.
     let rootPath: String
+    /// The root's `startTagOffset`, or -1.
+    let rootOffset: Int64
 
-    init(nodes: [Node], names: [XMLName], attributes: [XMLAttribute], text: [UInt8], rootPath: String) {
+    init(nodes: [Node], names: [XMLName], attributes: [XMLAttribute], text: [UInt8], rootPath: String, rootOffset: Int64 = -1) {
         self.nodes = nodes
         self.names = names
         self.attributes = attributes
         self.text = text
         self.rootPath = rootPath
+        self.rootOffset = rootOffset
     }
 
     var root: XMLTreeElement { XMLTreeElement(storage: self, index: 0) }
