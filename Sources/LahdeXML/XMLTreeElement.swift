@@ -64,80 +64,103 @@ public struct XMLTreeElement: Sendable, Hashable {
     /// Where the element is, by local names from the document root, with `[n]` from the second same-named
     /// sibling on: `/Envelope/Body/…/Communication[2]/CompleteNumber`. For messages to an operator.
     public var path: String {
-        // Written straight into the string's storage: every observation's locator is a path, and building
-        // it from arrays and appended strings cost about 4,000 instructions a path.
-        var depth = 0
-        var current = index
-        while current > 0 {
-            depth += 1
-            current = storage.nodes[Int(current)].parent
-        }
-        var root = storage.rootPath
-        guard depth > 0 else { return root }
-        return withUnsafeTemporaryAllocation(of: (name: Int32, position: Int32).self, capacity: depth) { chain in
-            var length = root.utf8.count
-            current = index
-            for slot in stride(from: depth - 1, through: 0, by: -1) {
-                let node = storage.nodes[Int(current)]
-                var position: Int32 = 1
-                var sibling = storage.nodes[Int(node.parent)].firstChild
-                while sibling != current {
-                    if storage.nodes[Int(sibling)].name == node.name { position += 1 }
-                    sibling = storage.nodes[Int(sibling)].nextSibling
+        // Every observation's locator is a path. The steps are written backwards, from the element up, into
+        // the string's own storage and moved to its front at the end: no array of steps, no copies of the
+        // names, no bounds checks.
+        guard index > 0 else { return storage.rootPath }
+        return storage.nodes.withUnsafeBufferPointer { nodes in
+            storage.names.withUnsafeBufferPointer { names in
+                var capacity = storage.rootPath.utf8.count
+                var current = index
+                while current > 0 {
+                    // "/" + name + room for "[n]"
+                    capacity += 1 + names[Int(nodes[Int(current)].name)].local.utf8.count + 22
+                    current = nodes[Int(current)].parent
                 }
-                chain[slot] = (node.name, position)
-                length += 1 + storage.names[Int(node.name)].local.utf8.count + (position > 1 ? 2 + String(position).utf8.count : 0)
-                current = node.parent
-            }
-            return String(unsafeUninitializedCapacity: length) { buffer in
-                var at = 0
-                func copy(_ text: inout String) {
-                    text.withUTF8 { bytes in
-                        for byte in bytes {
-                            buffer[at] = byte
-                            at += 1
+                return String(unsafeUninitializedCapacity: capacity) { buffer in
+                    let base = buffer.baseAddress!
+                    var at = capacity
+                    func prepend(_ text: String) {
+                        let count = text.utf8.count
+                        at -= count
+                        let target = base + at  // not `at` in the closure: a captured var costs an exclusivity check
+                        if text.utf8.withContiguousStorageIfAvailable({ target.update(from: $0.baseAddress!, count: count) }) == nil {
+                            var offset = at
+                            for byte in text.utf8 {
+                                base[offset] = byte
+                                offset += 1
+                            }
                         }
                     }
-                }
-                copy(&root)
-                for (name, position) in chain {
-                    buffer[at] = UInt8(ascii: "/")
-                    at += 1
-                    var local = storage.names[Int(name)].local
-                    copy(&local)
-                    if position > 1 {
-                        var number = "[\(position)]"
-                        copy(&number)
+                    current = index
+                    while current > 0 {
+                        let node = nodes[Int(current)]
+                        var position = 1
+                        var sibling = nodes[Int(node.parent)].firstChild
+                        while sibling != current {
+                            if nodes[Int(sibling)].name == node.name { position += 1 }
+                            sibling = nodes[Int(sibling)].nextSibling
+                        }
+                        if position > 1 {
+                            at -= 1
+                            base[at] = UInt8(ascii: "]")
+                            while position > 0 {
+                                at -= 1
+                                base[at] = UInt8(ascii: "0") + UInt8(position % 10)
+                                position /= 10
+                            }
+                            at -= 1
+                            base[at] = UInt8(ascii: "[")
+                        }
+                        prepend(names[Int(node.name)].local)
+                        at -= 1
+                        base[at] = UInt8(ascii: "/")
+                        current = node.parent
                     }
+                    prepend(storage.rootPath)
+                    let length = capacity - at
+                    if at > 0 { base.update(from: base + at, count: length) }
+                    return length
                 }
-                return at
             }
         }
     }
 
     /// The first child element with this name.
     public func child(_ namespace: String, _ local: String) -> XMLTreeElement? {
-        var child = node.firstChild
-        while child >= 0 {
-            let node = storage.nodes[Int(child)]
-            let name = storage.names[Int(node.name)]
-            if name.local == local && name.namespace == namespace { return XMLTreeElement(storage: storage, index: child) }
-            child = node.nextSibling
+        storage.nodes.withUnsafeBufferPointer { nodes in
+            storage.names.withUnsafeBufferPointer { names in
+                var child = nodes[Int(index)].firstChild
+                while child >= 0 {
+                    if Self.matches(names[Int(nodes[Int(child)].name)], namespace, local) { return XMLTreeElement(storage: storage, index: child) }
+                    child = nodes[Int(child)].nextSibling
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// Every child element with this name, in document order.
     public func children(_ namespace: String, _ local: String) -> [XMLTreeElement] {
-        var result: [XMLTreeElement] = []
-        var child = node.firstChild
-        while child >= 0 {
-            let node = storage.nodes[Int(child)]
-            let name = storage.names[Int(node.name)]
-            if name.local == local && name.namespace == namespace { result.append(XMLTreeElement(storage: storage, index: child)) }
-            child = node.nextSibling
+        storage.nodes.withUnsafeBufferPointer { nodes in
+            storage.names.withUnsafeBufferPointer { names in
+                var result: [XMLTreeElement] = []
+                var child = nodes[Int(index)].firstChild
+                while child >= 0 {
+                    if Self.matches(names[Int(nodes[Int(child)].name)], namespace, local) { result.append(XMLTreeElement(storage: storage, index: child)) }
+                    child = nodes[Int(child)].nextSibling
+                }
+                return result
+            }
         }
-        return result
+    }
+
+    /// Lengths first: most names a mapping passes over differ in length, and comparing those as strings
+    /// was a tenth of the mapping.
+    @inline(__always)
+    private static func matches(_ name: XMLName, _ namespace: String, _ local: String) -> Bool {
+        name.local.utf8.count == local.utf8.count && name.namespace.utf8.count == namespace.utf8.count
+            && name.local == local && name.namespace == namespace
     }
 
     /// The value of an attribute; unqualified attributes (the usual kind) have the empty namespace.
