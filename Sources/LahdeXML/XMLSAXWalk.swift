@@ -49,9 +49,12 @@ struct XMLSAXWalk {
     private var nodes: [XMLTreeStorage.Node] = []
     private var attributes: [XMLAttribute] = []
     private var text: [UInt8] = []
-    /// Open elements of the selected subtree: index, last child so far, and own text so far.
-    private var open: [(index: Int32, lastChild: Int32)] = []
-    private var texts: [[UInt8]] = []
+    /// Open elements of the selected subtree: index, last child so far, and where their own text starts in
+    /// `pendingText`.
+    private var open: [(index: Int32, lastChild: Int32, textStart: Int)] = []
+    /// The open elements' own texts so far, innermost last: an element's text is appended at the end, and
+    /// a child's is cut off again when the child ends, so each element's text stays one contiguous range.
+    private var pendingText: [UInt8] = []
     private var rootPath = ""
     private var rootOffset: Int64 = -1
 
@@ -235,7 +238,9 @@ struct XMLSAXWalk {
                     value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
                     // Without entity substitution libxml2 hands `&amp;` over as the character reference
                     // `&#38;` (the only reference left: no DTD means no other entity); resolve it.
-                    if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingOccurrences(of: "&#38;", with: "&") }
+                    if memchr(start, Int32(UInt8(ascii: "&")), end - start) != nil {
+                        value = value.replacingOccurrences(of: "&#38;", with: "&")
+                    }
                 }
                 attributes.append(XMLAttribute(name: attributeName, value: value))
             }
@@ -246,8 +251,7 @@ struct XMLSAXWalk {
             if parent.lastChild < 0 { nodes[Int(parent.index)].firstChild = index } else { nodes[Int(parent.lastChild)].nextSibling = index }
             open[open.count - 1].lastChild = index
         }
-        open.append((index, -1))
-        if texts.count < open.count { texts.append([]) }
+        open.append((index, -1, pendingText.count))
         if validation != nil {
             problemTarget = index
             if index == 0 && !outerNamespaces.isEmpty {
@@ -272,7 +276,7 @@ struct XMLSAXWalk {
 
     private mutating func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
         guard building, !stopped, let bytes, count > 0 else { return }
-        texts[open.count - 1].append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+        pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
         validation?.characters(bytes, count)
     }
 
@@ -290,10 +294,13 @@ struct XMLSAXWalk {
             problemTarget = Int32(index)
             validation?.end(local, prefix, uri)
         }
+        let own = open[depth].textStart
         nodes[index].textStart = Int32(text.count)
-        text.append(contentsOf: texts[depth])
+        if own < pendingText.count {
+            pendingText.withUnsafeBufferPointer { text.append(contentsOf: UnsafeBufferPointer(rebasing: $0[own...])) }
+            pendingText.removeLast(pendingText.count - own)
+        }
         nodes[index].textEnd = Int32(text.count)
-        texts[depth].removeAll(keepingCapacity: true)
         open.removeLast()
         guard open.isEmpty else { return }
         building = false
