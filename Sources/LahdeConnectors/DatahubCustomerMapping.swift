@@ -74,11 +74,11 @@ enum DatahubCustomerMapping {
         let firstNames = given.map(\.trimmedText).filter { !$0.isEmpty }.joined(separator: " ")
         if let first = given.first { observe("first_names", firstNames, first) }
         if let family = customer.child(elm, "FamilyName") { observe("last_name", family.trimmedText, family) }
-        if let birth = customer.child(elm, "DateOfBirth"), !birth.trimmedText.isEmpty {
-            guard birth.trimmedText.count == 10, FeedTime.parse(birth.trimmedText) != nil else {
+        if let birth = customer.child(elm, "DateOfBirth"), case let text = birth.trimmedText, !text.isEmpty {
+            guard DatahubTime.isPlainDate(text) || (text.count == 10 && FeedTime.parse(text) != nil) else {
                 throw DatahubMappingProblem("DateOfBirth is not a date YYYY-MM-DD", at: birth)
             }
-            observe("birth_date", birth.trimmedText, birth)
+            observe("birth_date", text, birth)
         }
         for communication in customer.children(elm, "Communication") + customer.children(elm, "CustomerCommunication") {
             guard let number = communication.child(elm, "CompleteNumber"), !number.trimmedText.isEmpty else {

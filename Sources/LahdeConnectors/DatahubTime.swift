@@ -78,6 +78,26 @@ enum DatahubTime {
         return .success(date.addingTimeInterval(fraction))
     }
 
+    /// `YYYY-MM-DD` of 1900–2999 that exists, checked on the bytes; `false` says only "not this plain
+    /// form" (the caller then asks the calendar).
+    static func isPlainDate(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let byte = bytes[index]
+                    guard byte >= 0x30, byte <= 0x39 else { return nil }
+                    value = value * 10 + Int(byte &- 0x30)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
+            return (1900...2999).contains(year) && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
+        }
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
