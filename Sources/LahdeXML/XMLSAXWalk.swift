@@ -33,7 +33,7 @@ struct XMLSAXWalk {
     private var stopped = false
 
     // Names: SAX2 hands over dictionary-interned local names; namespace URIs are compared as strings.
-    private var names = XMLInterner<XMLName>()
+    private var names = XMLNameTable()
     private struct Slot {
         var local: UInt = 0
         var uri: UInt = 0
@@ -314,7 +314,7 @@ struct XMLSAXWalk {
             problems = schemaProblems
             schemaProblems = []
         }
-        let storage = XMLTreeStorage(nodes: nodes, names: names.values, attributes: attributes, text: text, rootPath: rootPath, rootOffset: rootOffset)
+        let storage = XMLTreeStorage(nodes: nodes, names: names, attributes: attributes, text: text, rootPath: rootPath, rootOffset: rootOffset)
         nodes = []
         attributes = []
         text = []
@@ -353,7 +353,7 @@ struct XMLSAXWalk {
         let level = error.pointee.level
         guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, schemaProblems.count < XMLErrorCollector.limit, building else { return }
         let target = Int(problemTarget)
-        let probe = XMLTreeStorage(nodes: nodes, names: names.values, attributes: [], text: [], rootPath: rootPath)
+        let probe = XMLTreeStorage(nodes: nodes, names: names, attributes: [], text: [], rootPath: rootPath)
         let path = XMLTreeElement(storage: probe, index: Int32(target)).path
         schemaProblems.append(XMLProblem(line: Int(nodes[target].line), path: path, message: XMLErrorCollector.message(of: error)))
     }

@@ -26,7 +26,7 @@ final class XMLTreeBuilder {
         var declarations: [(UnsafeMutablePointer<xmlNs>, Int32)] = []
     }
 
-    private var names = XMLInterner<XMLName>()
+    private var names = XMLNameTable()
     private var nameIDs: [NameKey: Int32] = [:]
     private var namespaces = XMLInterner<String>([""])
     private var recent = [Slot](repeating: Slot(), count: 512)
@@ -37,7 +37,7 @@ final class XMLTreeBuilder {
         parts.nodes.reserveCapacity(64)
         parts.text.reserveCapacity(1024)
         _ = add(node, parent: -1, to: &parts)
-        return XMLTreeStorage(nodes: parts.nodes, names: names.values, attributes: parts.attributes, text: parts.text, rootPath: rootPath).root
+        return XMLTreeStorage(nodes: parts.nodes, names: names, attributes: parts.attributes, text: parts.text, rootPath: rootPath).root
     }
 
     /// Appends `node` and its subtree; returns its index.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An element and its subtree, detached from libxml2.
 ///
 /// The reader hands out one of these per selected element (a Datahub message is a few kilobytes), so that
@@ -16,7 +18,7 @@ public struct XMLTreeElement: Sendable, Hashable {
 
     private var node: XMLTreeStorage.Node { storage.nodes[Int(index)] }
 
-    public var name: XMLName { storage.names[Int(node.name)] }
+    public var name: XMLName { storage.names[node.name] }
 
     public var attributes: [XMLAttribute] {
         let node = node
@@ -65,62 +67,60 @@ public struct XMLTreeElement: Sendable, Hashable {
     /// sibling on: `/Envelope/Body/…/Communication[2]/CompleteNumber`. For messages to an operator.
     public var path: String {
         // Every observation's locator is a path. The steps are written backwards, from the element up, into
-        // the string's own storage and moved to its front at the end: no array of steps, no copies of the
-        // names, no bounds checks.
+        // the string's own storage and moved to its front at the end: no array of steps, no name strings
+        // touched (their bytes lie in the name table), no bounds checks.
         guard index > 0 else { return storage.rootPath }
+        let table = storage.names
         return storage.nodes.withUnsafeBufferPointer { nodes in
-            storage.names.withUnsafeBufferPointer { names in
-                var capacity = storage.rootPath.utf8.count
-                var current = index
-                while current > 0 {
-                    // "/" + name + room for "[n]"
-                    capacity += 1 + names[Int(nodes[Int(current)].name)].local.utf8.count + 22
-                    current = nodes[Int(current)].parent
-                }
-                return String(unsafeUninitializedCapacity: capacity) { buffer in
-                    let base = buffer.baseAddress!
-                    var at = capacity
-                    func prepend(_ text: String) {
-                        let count = text.utf8.count
-                        at -= count
-                        let target = base + at  // not `at` in the closure: a captured var costs an exclusivity check
-                        if text.utf8.withContiguousStorageIfAvailable({ target.update(from: $0.baseAddress!, count: count) }) == nil {
-                            var offset = at
-                            for byte in text.utf8 {
-                                base[offset] = byte
-                                offset += 1
-                            }
-                        }
-                    }
-                    current = index
+            table.localBytes.withUnsafeBufferPointer { localBytes in
+                table.localStarts.withUnsafeBufferPointer { localStarts in
+                    var capacity = storage.rootPath.utf8.count
+                    var current = index
                     while current > 0 {
-                        let node = nodes[Int(current)]
-                        var position = 1
-                        var sibling = nodes[Int(node.parent)].firstChild
-                        while sibling != current {
-                            if nodes[Int(sibling)].name == node.name { position += 1 }
-                            sibling = nodes[Int(sibling)].nextSibling
-                        }
-                        if position > 1 {
-                            at -= 1
-                            base[at] = UInt8(ascii: "]")
-                            while position > 0 {
-                                at -= 1
-                                base[at] = UInt8(ascii: "0") + UInt8(position % 10)
-                                position /= 10
-                            }
-                            at -= 1
-                            base[at] = UInt8(ascii: "[")
-                        }
-                        prepend(names[Int(node.name)].local)
-                        at -= 1
-                        base[at] = UInt8(ascii: "/")
-                        current = node.parent
+                        let name = Int(nodes[Int(current)].name)
+                        // "/" + name + room for "[n]"
+                        capacity += 1 + Int(localStarts[name + 1] - localStarts[name]) + 22
+                        current = nodes[Int(current)].parent
                     }
-                    prepend(storage.rootPath)
-                    let length = capacity - at
-                    if at > 0 { base.update(from: base + at, count: length) }
-                    return length
+                    return String(unsafeUninitializedCapacity: capacity) { buffer in
+                        let base = buffer.baseAddress!
+                        var at = capacity
+                        current = index
+                        while current > 0 {
+                            let node = nodes[Int(current)]
+                            var position = 1
+                            var sibling = nodes[Int(node.parent)].firstChild
+                            while sibling != current {
+                                if nodes[Int(sibling)].name == node.name { position += 1 }
+                                sibling = nodes[Int(sibling)].nextSibling
+                            }
+                            if position > 1 {
+                                at -= 1
+                                base[at] = UInt8(ascii: "]")
+                                while position > 0 {
+                                    at -= 1
+                                    base[at] = UInt8(ascii: "0") + UInt8(position % 10)
+                                    position /= 10
+                                }
+                                at -= 1
+                                base[at] = UInt8(ascii: "[")
+                            }
+                            let start = Int(localStarts[Int(node.name)]), count = Int(localStarts[Int(node.name) + 1]) - start
+                            at -= count
+                            (base + at).update(from: localBytes.baseAddress! + start, count: count)
+                            at -= 1
+                            base[at] = UInt8(ascii: "/")
+                            current = node.parent
+                        }
+                        var root = storage.rootPath
+                        let count = root.utf8.count
+                        at -= count
+                        let target = base + at
+                        root.withUTF8 { target.update(from: $0.baseAddress!, count: count) }
+                        let length = capacity - at
+                        if at > 0 { base.update(from: base + at, count: length) }
+                        return length
+                    }
                 }
             }
         }
@@ -128,39 +128,50 @@ public struct XMLTreeElement: Sendable, Hashable {
 
     /// The first child element with this name.
     public func child(_ namespace: String, _ local: String) -> XMLTreeElement? {
-        storage.nodes.withUnsafeBufferPointer { nodes in
-            storage.names.withUnsafeBufferPointer { names in
-                var child = nodes[Int(index)].firstChild
-                while child >= 0 {
-                    if Self.matches(names[Int(nodes[Int(child)].name)], namespace, local) { return XMLTreeElement(storage: storage, index: child) }
-                    child = nodes[Int(child)].nextSibling
-                }
-                return nil
-            }
+        var found: Int32 = -1
+        forEachChild(namespace, local) { child in
+            found = child
+            return false
         }
+        return found >= 0 ? XMLTreeElement(storage: storage, index: found) : nil
     }
 
     /// Every child element with this name, in document order.
     public func children(_ namespace: String, _ local: String) -> [XMLTreeElement] {
-        storage.nodes.withUnsafeBufferPointer { nodes in
-            storage.names.withUnsafeBufferPointer { names in
-                var result: [XMLTreeElement] = []
-                var child = nodes[Int(index)].firstChild
-                while child >= 0 {
-                    if Self.matches(names[Int(nodes[Int(child)].name)], namespace, local) { result.append(XMLTreeElement(storage: storage, index: child)) }
-                    child = nodes[Int(child)].nextSibling
-                }
-                return result
-            }
+        var result: [XMLTreeElement] = []
+        forEachChild(namespace, local) { child in
+            result.append(XMLTreeElement(storage: storage, index: child))
+            return true
         }
+        return result
     }
 
-    /// Lengths first: most names a mapping passes over differ in length, and comparing those as strings
-    /// was a tenth of the mapping.
+    /// Calls `body` with each child named so, while it returns `true`. Local names are compared as bytes
+    /// in the name table (lengths first); the namespace only when the local name matches.
     @inline(__always)
-    private static func matches(_ name: XMLName, _ namespace: String, _ local: String) -> Bool {
-        name.local.utf8.count == local.utf8.count && name.namespace.utf8.count == namespace.utf8.count
-            && name.local == local && name.namespace == namespace
+    private func forEachChild(_ namespace: String, _ local: String, _ body: (Int32) -> Bool) {
+        var local = local
+        let table = storage.names
+        local.withUTF8 { wanted in
+            storage.nodes.withUnsafeBufferPointer { nodes in
+                table.localBytes.withUnsafeBufferPointer { localBytes in
+                    table.localStarts.withUnsafeBufferPointer { localStarts in
+                        var child = nodes[Int(index)].firstChild
+                        while child >= 0 {
+                            let name = Int(nodes[Int(child)].name)
+                            let start = Int(localStarts[name])
+                            if Int(localStarts[name + 1]) - start == wanted.count,
+                                wanted.isEmpty || memcmp(localBytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0,
+                                table.names[name].namespace == namespace
+                            {
+                                if !body(child) { return }
+                            }
+                            child = nodes[Int(child)].nextSibling
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The value of an attribute; unqualified attributes (the usual kind) have the empty namespace.
@@ -205,7 +216,7 @@ final class XMLTreeStorage: Sendable {
 
     let nodes: [Node]
     /// Every name the reader has met so far (shared, copy-on-write, with the reader and other subtrees).
-    let names: [XMLName]
+    let names: XMLNameTable
     let attributes: [XMLAttribute]
     /// The elements' own texts, each a contiguous range.
     let text: [UInt8]
@@ -214,7 +225,7 @@ final class XMLTreeStorage: Sendable {
     /// The root's `startTagOffset`, or -1.
     let rootOffset: Int64
 
-    init(nodes: [Node], names: [XMLName], attributes: [XMLAttribute], text: [UInt8], rootPath: String, rootOffset: Int64 = -1) {
+    init(nodes: [Node], names: XMLNameTable, attributes: [XMLAttribute], text: [UInt8], rootPath: String, rootOffset: Int64 = -1) {
         self.nodes = nodes
         self.names = names
         self.attributes = attributes
