@@ -48,13 +48,14 @@ struct XMLSAXWalk {
     private var building = false
     private var nodes: [XMLTreeStorage.Node] = []
     private var attributes: [XMLAttribute] = []
-    private var text: [UInt8] = []
+    /// The finished elements' own texts, each one contiguous range.
+    private var text = XMLByteBuffer(capacity: 4096)
     /// Open elements of the selected subtree: index, last child so far, and where their own text starts in
     /// `pendingText`.
     private var open: [(index: Int32, lastChild: Int32, textStart: Int)] = []
     /// The open elements' own texts so far, innermost last: an element's text is appended at the end, and
     /// a child's is cut off again when the child ends, so each element's text stays one contiguous range.
-    private var pendingText: [UInt8] = []
+    private var pendingText = XMLByteBuffer(capacity: 1024)
     private var rootPath = ""
     private var rootOffset: Int64 = -1
 
@@ -88,6 +89,8 @@ struct XMLSAXWalk {
         }
         defer {
             walk.pointee.validation?.finish()
+            walk.pointee.text.free()
+            walk.pointee.pendingText.free()
             walk.deinitialize(count: 1)
             walk.deallocate()
         }
@@ -207,9 +210,9 @@ struct XMLSAXWalk {
             building = true
             nodes = []
             attributes = []
-            text = []
+            text.truncate(to: 0)
+            pendingText.truncate(to: 0)
             nodes.reserveCapacity(64)
-            text.reserveCapacity(1024)
             if let schema, let selected = schema(names[name]), let validators {
                 validation = validators.begin(selected)
             }
@@ -276,7 +279,7 @@ struct XMLSAXWalk {
 
     private mutating func characters(_ bytes: UnsafePointer<xmlChar>?, _ count: Int32) {
         guard building, !stopped, let bytes, count > 0 else { return }
-        pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+        pendingText.append(bytes, count: Int(count))
         validation?.characters(bytes, count)
     }
 
@@ -297,8 +300,8 @@ struct XMLSAXWalk {
         let own = open[depth].textStart
         nodes[index].textStart = Int32(text.count)
         if own < pendingText.count {
-            pendingText.withUnsafeBufferPointer { text.append(contentsOf: UnsafeBufferPointer(rebasing: $0[own...])) }
-            pendingText.removeLast(pendingText.count - own)
+            text.append(pendingText.base + own, count: pendingText.count - own)
+            pendingText.truncate(to: own)
         }
         nodes[index].textEnd = Int32(text.count)
         open.removeLast()
@@ -314,10 +317,10 @@ struct XMLSAXWalk {
             problems = schemaProblems
             schemaProblems = []
         }
-        let storage = XMLTreeStorage(nodes: nodes, names: names, attributes: attributes, text: text, rootPath: rootPath, rootOffset: rootOffset)
+        let storage = XMLTreeStorage(nodes: nodes, names: names, attributes: attributes, text: text.array, rootPath: rootPath, rootOffset: rootOffset)
         nodes = []
         attributes = []
-        text = []
+        text.truncate(to: 0)
         do {
             try body(storage.root, problems)
         } catch {
