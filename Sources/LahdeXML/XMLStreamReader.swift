@@ -1,11 +1,11 @@
 internal import CLibXML2
 import Foundation
 
-/// Streams an XML document with libxml2's `xmlTextReader` and hands over selected elements as small trees.
+/// Streams an XML document with libxml2's SAX2 parser and hands over selected elements as small trees.
 ///
 /// Memory stays constant however large the input: only the selected element being handed over is ever
-/// built as a tree, and the reader frees it when it moves on. Every other element is passed through
-/// node by node. A selected element is validated on its own against the schema the caller picks for
+/// built, as one flat storage that goes when the caller drops it. Every other element is only followed
+/// for its path. A selected element is validated on its own against the schema the caller picks for
 /// its name (a message inside a SOAP envelope validates like the same message as a file).
 ///
 /// Inputs are untrusted: a document with a DTD is refused before anything in it is used (no entity is
