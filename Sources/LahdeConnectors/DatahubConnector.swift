@@ -163,7 +163,8 @@ public struct DatahubConnector: Sendable {
             if let id = event.child(event.name.namespace, "Header")?.child(DatahubMessageType.header, "Identification")?.trimmedText,
                 !id.isEmpty
             {
-                return String(id.prefix(36))
+                // At most 36 bytes are at most 36 characters: no walk over the characters then.
+                return id.utf8.count <= 36 ? id : String(id.prefix(36))
             }
         }
         return nil

@@ -40,6 +40,11 @@ struct XMLSAXWalk {
         var id: Int32 = -1
     }
     private var recent = [Slot](repeating: Slot(), count: 4096)
+    private struct AddressPair: Hashable {
+        let local: UInt
+        let uri: UInt
+    }
+    private var knownAddresses: [AddressPair: Int32] = [:]
 
     /// Elements outside a selected one: their names and how many same-named children they have had.
     private var outer: [(name: Int32, childCounts: [Int32: Int], namespaceCount: Int)] = []
@@ -173,10 +178,18 @@ struct XMLSAXWalk {
         let localAddress = UInt(bitPattern: local), uriAddress = UInt(bitPattern: uri)
         let slot = Int(truncatingIfNeeded: ((localAddress &* 0x9E37_79B9_7F4A_7C15) ^ (uriAddress &* 0xC2B2_AE3D_27D4_EB4F)) >> 52)
         if recent[slot].id >= 0 && recent[slot].local == localAddress && recent[slot].uri == uriAddress { return recent[slot].id }
+        // Two names sharing a slot evict each other every message: they are found by address here, without
+        // making their strings again.
+        let pair = AddressPair(local: localAddress, uri: uriAddress)
+        if let known = knownAddresses[pair] {
+            recent[slot] = Slot(local: localAddress, uri: uriAddress, id: known)
+            return known
+        }
         let id = names.id(for: XMLName(uri.map { String(cString: $0) } ?? "", local.map { String(cString: $0) } ?? ""))
         // Only strings the parser's dictionary owns keep their address for the whole parse.
         if let dict = context?.pointee.dict, let local, xmlDictOwns(dict, local) == 1, uri.map({ xmlDictOwns(dict, $0) == 1 }) ?? true {
             recent[slot] = Slot(local: localAddress, uri: uriAddress, id: id)
+            knownAddresses[pair] = id
         }
         return id
     }
