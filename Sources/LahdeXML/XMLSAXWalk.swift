@@ -52,7 +52,8 @@ struct XMLSAXWalk {
     // The selected element being built.
     private var building = false
     private var nodes: [XMLTreeStorage.Node] = []
-    private var attributes: [XMLAttribute] = []
+    private var attributes: [XMLTreeStorage.Attribute] = []
+    private var attributeValues: [UInt8] = []
     /// The finished elements' own texts, each one contiguous range.
     private var text = XMLByteBuffer(capacity: 4096)
     /// Open elements of the selected subtree: index, last child so far, and where their own text starts in
@@ -223,6 +224,7 @@ struct XMLSAXWalk {
             building = true
             nodes = []
             attributes = []
+            attributeValues = []
             text.truncate(to: 0)
             pendingText.truncate(to: 0)
             nodes.reserveCapacity(64)
@@ -247,18 +249,20 @@ struct XMLSAXWalk {
         if let values = tag.attributes {
             for attribute in 0..<Int(tag.attributeCount) {
                 let base = values + attribute * 5
-                let attributeID = nameID(base[0], base[2])  // may add the name: look it up after
-                let attributeName = names[attributeID]
-                var value = ""
+                let attributeID = nameID(base[0], base[2])
+                let valueStart = Int32(attributeValues.count)
                 if let start = base[3], let end = base[4] {
-                    value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                    let bytes = UnsafeBufferPointer(start: start, count: end - start)
                     // Without entity substitution libxml2 hands `&amp;` over as the character reference
                     // `&#38;` (the only reference left: no DTD means no other entity); resolve it.
                     if memchr(start, Int32(UInt8(ascii: "&")), end - start) != nil {
-                        value = value.replacingOccurrences(of: "&#38;", with: "&")
+                        attributeValues.append(
+                            contentsOf: String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "&#38;", with: "&").utf8)
+                    } else {
+                        attributeValues.append(contentsOf: bytes)
                     }
                 }
-                attributes.append(XMLAttribute(name: attributeName, value: value))
+                attributes.append(XMLTreeStorage.Attribute(name: attributeID, valueStart: valueStart, valueEnd: Int32(attributeValues.count)))
             }
         }
         node.attributeEnd = Int32(attributes.count)
@@ -330,9 +334,12 @@ struct XMLSAXWalk {
             problems = schemaProblems
             schemaProblems = []
         }
-        let storage = XMLTreeStorage(nodes: nodes, names: names, attributes: attributes, text: text.array, rootPath: rootPath, rootOffset: rootOffset)
+        let storage = XMLTreeStorage(
+            nodes: nodes, names: names, attributes: attributes, attributeValues: attributeValues, text: text.array, rootPath: rootPath,
+            rootOffset: rootOffset)
         nodes = []
         attributes = []
+        attributeValues = []
         text.truncate(to: 0)
         do {
             try body(storage.root, problems)
@@ -369,7 +376,7 @@ struct XMLSAXWalk {
         let level = error.pointee.level
         guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, schemaProblems.count < XMLErrorCollector.limit, building else { return }
         let target = Int(problemTarget)
-        let probe = XMLTreeStorage(nodes: nodes, names: names, attributes: [], text: [], rootPath: rootPath)
+        let probe = XMLTreeStorage(nodes: nodes, names: names, text: [], rootPath: rootPath)
         let path = XMLTreeElement(storage: probe, index: Int32(target)).path
         schemaProblems.append(XMLProblem(line: Int(nodes[target].line), path: path, message: XMLErrorCollector.message(of: error)))
     }

@@ -22,7 +22,7 @@ public struct XMLTreeElement: Sendable, Hashable {
 
     public var attributes: [XMLAttribute] {
         let node = node
-        return Array(storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)])
+        return storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)].map { storage.attribute($0) }
     }
 
     /// The child elements, in document order.
@@ -177,9 +177,9 @@ public struct XMLTreeElement: Sendable, Hashable {
     /// The value of an attribute; unqualified attributes (the usual kind) have the empty namespace.
     public func attribute(_ local: String, namespace: String = "") -> String? {
         let node = node
-        for attribute in storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)]
-        where attribute.name.local == local && attribute.name.namespace == namespace {
-            return attribute.value
+        for attribute in storage.attributes[Int(node.attributeStart)..<Int(node.attributeEnd)] {
+            let name = storage.names[attribute.name]
+            if name.local == local && name.namespace == namespace { return storage.attribute(attribute).value }
         }
         return nil
     }
@@ -217,7 +217,18 @@ final class XMLTreeStorage: Sendable {
     let nodes: [Node]
     /// Every name the reader has met so far (shared, copy-on-write, with the reader and other subtrees).
     let names: XMLNameTable
-    let attributes: [XMLAttribute]
+    /// An attribute: its name in `names` and its value's range in `attributeValues`. Values stay bytes until
+    /// asked for: a Datahub mapping reads none of them, and making a string per attribute was a visible
+    /// share of the walk.
+    struct Attribute: Sendable {
+        var name: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+    }
+
+    let attributes: [Attribute]
+    /// The attributes' values, entities and character references resolved, each one contiguous range.
+    let attributeValues: [UInt8]
     /// The elements' own texts, each a contiguous range.
     let text: [UInt8]
     /// The path of the root (`/Envelope/Body/…/Message`), from which the others' paths are made.
@@ -225,14 +236,24 @@ final class XMLTreeStorage: Sendable {
     /// The root's `startTagOffset`, or -1.
     let rootOffset: Int64
 
-    init(nodes: [Node], names: XMLNameTable, attributes: [XMLAttribute], text: [UInt8], rootPath: String, rootOffset: Int64 = -1) {
+    init(
+        nodes: [Node], names: XMLNameTable, attributes: [Attribute] = [], attributeValues: [UInt8] = [], text: [UInt8], rootPath: String,
+        rootOffset: Int64 = -1
+    ) {
         self.nodes = nodes
         self.names = names
         self.attributes = attributes
+        self.attributeValues = attributeValues
         self.text = text
         self.rootPath = rootPath
         self.rootOffset = rootOffset
     }
 
     var root: XMLTreeElement { XMLTreeElement(storage: self, index: 0) }
+
+    func attribute(_ attribute: Attribute) -> XMLAttribute {
+        XMLAttribute(
+            name: names[attribute.name],
+            value: String(decoding: attributeValues[Int(attribute.valueStart)..<Int(attribute.valueEnd)], as: UTF8.self))
+    }
 }
