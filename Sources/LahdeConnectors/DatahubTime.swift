@@ -98,6 +98,44 @@ enum DatahubTime {
         }
     }
 
+    /// `finnishDay` for whole seconds of 2000–2099 by the EU summer-time rule Finland follows (UTC+3 from
+    /// 01:00 UTC on March's last Sunday to 01:00 UTC on October's last Sunday, else UTC+2), without
+    /// Foundation's calendar, which cost more than the rest of a contract message. `nil` otherwise.
+    static func finnishDayByRule(_ date: Date, endExclusive: Bool) -> String? {
+        let interval = date.timeIntervalSince1970
+        guard interval >= 946_684_800, interval < 4_102_444_800, interval == interval.rounded(.down) else { return nil }
+        let utc = Int(interval)
+        let year = civil(daysSince1970: utc / 86_400).year
+        func lastSunday(month: Int) -> Int {
+            let last = daysSince1970(year: year, month: month, day: 31)
+            // 1970-01-01 was a Thursday: (days + 4) % 7 is the weekday, Sunday 0.
+            return (last - (last + 4) % 7) * 86_400 + 3600
+        }
+        let summer = utc >= lastSunday(month: 3) && utc < lastSunday(month: 10)
+        var local = utc + (summer ? 3 : 2) * 3600
+        if endExclusive && local % 86_400 == 0 { local -= 86_400 }
+        let (y, m, d) = civil(daysSince1970: local / 86_400)
+        var text = String(y)
+        text.append(m < 10 ? "-0" : "-")
+        text.append(String(m))
+        text.append(d < 10 ? "-0" : "-")
+        text.append(String(d))
+        return text
+    }
+
+    /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civil(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
@@ -120,6 +158,7 @@ enum DatahubTime {
     /// boundaries as Finnish midnight in UTC (reference §10); an end at midnight is exclusive, so with
     /// `endExclusive` the day is the one before (the last day of delivery).
     static func finnishDay(_ date: Date, endExclusive: Bool) -> String {
+        if let day = finnishDayByRule(date, endExclusive: endExclusive) { return day }
         let calendar = Self.finnishCalendar
         var parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         if endExclusive, parts.hour == 0, parts.minute == 0, parts.second == 0,
