@@ -53,7 +53,7 @@ struct XMLSAXWalk {
     private var building = false
     private var nodes: [XMLTreeStorage.Node] = []
     private var attributes: [XMLTreeStorage.Attribute] = []
-    private var attributeValues: [UInt8] = []
+    private var attributeValues = XMLByteBuffer(capacity: 1024)
     /// The finished elements' own texts, each one contiguous range.
     private var text = XMLByteBuffer(capacity: 4096)
     /// Open elements of the selected subtree: index, last child so far, and where their own text starts in
@@ -97,6 +97,7 @@ struct XMLSAXWalk {
             walk.pointee.validation?.finish()
             walk.pointee.text.free()
             walk.pointee.pendingText.free()
+            walk.pointee.attributeValues.free()
             walk.deinitialize(count: 1)
             walk.deallocate()
         }
@@ -224,7 +225,7 @@ struct XMLSAXWalk {
             building = true
             nodes = []
             attributes = []
-            attributeValues = []
+            attributeValues.truncate(to: 0)
             text.truncate(to: 0)
             pendingText.truncate(to: 0)
             nodes.reserveCapacity(64)
@@ -256,10 +257,10 @@ struct XMLSAXWalk {
                     // Without entity substitution libxml2 hands `&amp;` over as the character reference
                     // `&#38;` (the only reference left: no DTD means no other entity); resolve it.
                     if memchr(start, Int32(UInt8(ascii: "&")), end - start) != nil {
-                        attributeValues.append(
-                            contentsOf: String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "&#38;", with: "&").utf8)
+                        var resolved = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "&#38;", with: "&")
+                        resolved.withUTF8 { attributeValues.append($0.baseAddress!, count: $0.count) }
                     } else {
-                        attributeValues.append(contentsOf: bytes)
+                        attributeValues.append(start, count: end - start)
                     }
                 }
                 attributes.append(XMLTreeStorage.Attribute(name: attributeID, valueStart: valueStart, valueEnd: Int32(attributeValues.count)))
@@ -335,11 +336,11 @@ struct XMLSAXWalk {
             schemaProblems = []
         }
         let storage = XMLTreeStorage(
-            nodes: nodes, names: names, attributes: attributes, attributeValues: attributeValues, text: text.array, rootPath: rootPath,
+            nodes: nodes, names: names, attributes: attributes, attributeValues: attributeValues.array, text: text.array, rootPath: rootPath,
             rootOffset: rootOffset)
         nodes = []
         attributes = []
-        attributeValues = []
+        attributeValues.truncate(to: 0)
         text.truncate(to: 0)
         do {
             try body(storage.root, problems)
