@@ -74,7 +74,7 @@ public struct DatahubConnector: Sendable {
                 }
             }) { element, problems in
                 if let setupError { throw setupError }
-                let start = pending == nil ? 0 : try startOffset(of: element, after: pending!.start, lines: lines)
+                let start = pending == nil ? 0 : try element.startTagOffset ?? startOffset(of: element, after: pending!.start, lines: lines)
                 try flush(upTo: start)
                 pending = (element, problems, start)
             }
@@ -163,13 +163,15 @@ public struct DatahubConnector: Sendable {
             if let id = event.child(event.name.namespace, "Header")?.child(DatahubMessageType.header, "Identification")?.trimmedText,
                 !id.isEmpty
             {
-                return String(id.prefix(36))
+                // At most 36 bytes are at most 36 characters: no walk over the characters then.
+                return id.utf8.count <= 36 ? id : String(id.prefix(36))
             }
         }
         return nil
     }
 
-    /// Where a later message's start tag begins. libxml2 gives the line on which the start tag *ends*
+    /// Where a later message's start tag begins, when the reader could not say (input libxml2 converts
+    /// from another encoding). libxml2 gives the line on which the start tag *ends*
     /// (after its namespace declarations), so the tag's `<` is searched backwards from the end of that
     /// line; `<` cannot occur inside a tag, and the name after it must be the element's.
     private func startOffset(of element: XMLTreeElement, after previous: Int64, lines: DatahubLineOffsets) throws -> Int64 {

@@ -74,11 +74,11 @@ enum DatahubCustomerMapping {
         let firstNames = given.map(\.trimmedText).filter { !$0.isEmpty }.joined(separator: " ")
         if let first = given.first { observe("first_names", firstNames, first) }
         if let family = customer.child(elm, "FamilyName") { observe("last_name", family.trimmedText, family) }
-        if let birth = customer.child(elm, "DateOfBirth"), !birth.trimmedText.isEmpty {
-            guard birth.trimmedText.count == 10, FeedTime.parse(birth.trimmedText) != nil else {
+        if let birth = customer.child(elm, "DateOfBirth"), case let text = birth.trimmedText, !text.isEmpty {
+            guard DatahubTime.isPlainDate(text) || (text.count == 10 && FeedTime.parse(text) != nil) else {
                 throw DatahubMappingProblem("DateOfBirth is not a date YYYY-MM-DD", at: birth)
             }
-            observe("birth_date", birth.trimmedText, birth)
+            observe("birth_date", text, birth)
         }
         for communication in customer.children(elm, "Communication") + customer.children(elm, "CustomerCommunication") {
             guard let number = communication.child(elm, "CompleteNumber"), !number.trimmedText.isEmpty else {
@@ -114,25 +114,33 @@ enum DatahubCustomerMapping {
 
     /// The postal address fields; Finland and Åland use `address.postal`, other countries `address.abroad`.
     static func postalAddress(_ address: XMLTreeElement, elm: String) -> [FieldObservation] {
-        func text(_ local: String) -> String? {
-            guard let value = address.child(elm, local)?.trimmedText, !value.isEmpty else { return nil }
-            return value
+        // Each part's element is looked up once; its trimmed text and path are made only when observed.
+        func part(_ local: String) -> (element: XMLTreeElement, text: String)? {
+            guard let element = address.child(elm, local) else { return nil }
+            let value = element.trimmedText
+            return value.isEmpty ? nil : (element, value)
         }
-        let country = text("CountryCode")?.uppercased()
-        let kind = country == nil || country == "FI" || country == "AX" ? "postal" : "abroad"
-        var street = [text("StreetName"), text("BuildingNumber"), text("FloorIdentification"), text("RoomIdentification")]
+        let streetName = part("StreetName")
+        let countryCode = part("CountryCode")
+        let country = countryCode?.text.uppercased()
+        let fields = country == nil || country == "FI" || country == "AX" ? postalFields : abroadFields
+        var street = [streetName?.text, part("BuildingNumber")?.text, part("FloorIdentification")?.text, part("RoomIdentification")?.text]
             .compactMap { $0 }.joined(separator: " ")
-        if street.isEmpty, let box = text("Pobox") { street = box }
+        if street.isEmpty, let box = part("Pobox") { street = box.text }
         var observations: [FieldObservation] = []
-        func observe(_ part: String, _ value: String?, _ local: String) {
+        func observe(_ field: String, _ value: String?, _ local: String) {
             guard let value, !value.isEmpty else { return }
             let locator = address.child(elm, local)?.path ?? address.path
-            observations.append(FieldObservation(field: "address.\(kind).\(part)", value: value, locator: locator))
+            observations.append(FieldObservation(field: field, value: value, locator: locator))
         }
-        observe("street", street, text("StreetName") != nil ? "StreetName" : "Pobox")
-        observe("postal_code", text("Postcode"), "Postcode")
-        observe("city", text("CityName"), "CityName")
-        observe("country", country, "CountryCode")
+        observe(fields.street, street, streetName != nil ? "StreetName" : "Pobox")
+        observe(fields.postalCode, part("Postcode")?.text, "Postcode")
+        observe(fields.city, part("CityName")?.text, "CityName")
+        observe(fields.country, country, "CountryCode")
         return observations
     }
+
+    /// The field names written out, rather than interpolated per message.
+    static let postalFields = (street: "address.postal.street", postalCode: "address.postal.postal_code", city: "address.postal.city", country: "address.postal.country")
+    static let abroadFields = (street: "address.abroad.street", postalCode: "address.abroad.postal_code", city: "address.abroad.city", country: "address.abroad.country")
 }

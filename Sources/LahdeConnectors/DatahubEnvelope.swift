@@ -26,7 +26,8 @@ struct DatahubEnvelope: Sendable {
         let header = try event.required(rsm, "Header")
         let hdr = DatahubMessageType.header
         let identification = try header.required(hdr, "Identification")
-        guard !identification.trimmedText.isEmpty else { throw DatahubMappingProblem("Identification is empty", at: identification) }
+        let identificationText = identification.trimmedText
+        guard !identificationText.isEmpty else { throw DatahubMappingProblem("Identification is empty", at: identification) }
         let documentType = try header.required(hdr, "DocumentType")
         guard documentType.trimmedText == type.code else {
             throw DatahubMappingProblem(
@@ -40,7 +41,7 @@ struct DatahubEnvelope: Sendable {
 
         self.type = type
         self.root = root
-        self.identification = identification.trimmedText
+        self.identification = identificationText
         self.process = process.trimmedText
         self.creation = try Self.utc(creation)
         self.juridicalRecipient = recipient.trimmedText

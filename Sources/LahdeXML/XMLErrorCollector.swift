@@ -18,8 +18,7 @@ final class XMLErrorCollector {
     func record(_ error: UnsafeMutablePointer<xmlError>) {
         let level = error.pointee.level
         guard level == XML_ERR_ERROR || level == XML_ERR_FATAL, problems.count < Self.limit else { return }
-        var message = error.pointee.message.map { String(cString: $0) } ?? "unknown libxml2 error \(error.pointee.code)"
-        while message.last?.isNewline == true || message.last == " " { message.removeLast() }
+        let message = Self.message(of: error)
         var line = error.pointee.line > 0 ? Int(error.pointee.line) : nil
         var path: String?
         if let raw = error.pointee.node {
@@ -31,6 +30,13 @@ final class XMLErrorCollector {
             }
         }
         problems.append(XMLProblem(line: line, path: path, message: message))
+    }
+
+    /// libxml2's message without its trailing newline.
+    static func message(of error: UnsafeMutablePointer<xmlError>) -> String {
+        var message = error.pointee.message.map { String(cString: $0) } ?? "unknown libxml2 error \(error.pointee.code)"
+        while message.last?.isNewline == true || message.last == " " { message.removeLast() }
+        return message
     }
 
     /// The C entry point; `context` is an unretained collector that outlives the parse.

@@ -1,11 +1,11 @@
 internal import CLibXML2
 import Foundation
 
-/// Streams an XML document with libxml2's `xmlTextReader` and hands over selected elements as small trees.
+/// Streams an XML document with libxml2's SAX2 parser and hands over selected elements as small trees.
 ///
 /// Memory stays constant however large the input: only the selected element being handed over is ever
-/// built as a tree, and the reader frees it when it moves on. Every other element is passed through
-/// node by node. A selected element is validated on its own against the schema the caller picks for
+/// built, as one flat storage that goes when the caller drops it. Every other element is only followed
+/// for its path. A selected element is validated on its own against the schema the caller picks for
 /// its name (a message inside a SOAP envelope validates like the same message as a file).
 ///
 /// Inputs are untrusted: a document with a DTD is refused before anything in it is used (no entity is
@@ -59,8 +59,11 @@ public final class XMLStreamReader {
 
     /// Walks the document and calls `body` for every element `select` accepts, outermost first (the
     /// subtree of a selected element is not searched further), with the problems found by validating it
-    /// against `schema(name)` when that is not `nil`. Without a `schema` function nothing is validated and
-    /// the walk goes over libxml2's SAX2 parser (`XMLSAXWalk`), about twice as fast; a reader is walked once.
+    /// against `schema(name)` when that is not `nil`. The walk goes over libxml2's SAX2 parser
+    /// (`XMLSAXWalk`), which also feeds libxml2's streaming validator; a reader is walked once.
+    ///
+    /// A schema problem carries the line of the element's start tag and its path (with `/@name` for an
+    /// attribute), as `forEachElementThroughReader` reports them from libxml2's tree.
     ///
     /// - Throws: an `XMLProblem` when the document is not (namespace-)well-formed or declares a DTD — the rest of the
     ///   document cannot be trusted then; elements handed over before stay handed over. Errors thrown by
@@ -69,14 +72,24 @@ public final class XMLStreamReader {
         where select: (XMLName) -> Bool, schema: ((XMLName) -> XMLSchema?)? = nil,
         _ body: (_ element: XMLTreeElement, _ schemaProblems: [XMLProblem]) throws -> Void
     ) throws {
-        guard let schema else {
-            try withoutActuallyEscaping(select) { select in
-                try withoutActuallyEscaping(body) { body in
-                    try walk(select: select) { try body($0, []) }
+        try withoutActuallyEscaping(select) { select in
+            try withoutActuallyEscaping(body) { body in
+                if let schema {
+                    try withoutActuallyEscaping(schema) { schema in try walk(select: select, schema: schema, body: body) }
+                } else {
+                    try walk(select: select, schema: nil, body: body)
                 }
             }
-            return
         }
+    }
+
+    /// The same walk over `xmlTextReader`: each selected element is expanded into libxml2's tree, validated
+    /// there with `xmlSchemaValidateOneElement` and copied. About twice as slow as `forEachElement`; kept as
+    /// the independent reference the streaming walk is tested against (trees, lines, paths, schema problems).
+    public func forEachElementThroughReader(
+        where select: (XMLName) -> Bool, schema: (XMLName) -> XMLSchema?,
+        _ body: (_ element: XMLTreeElement, _ schemaProblems: [XMLProblem]) throws -> Void
+    ) throws {
         errors.reset()
         var status = xmlTextReaderRead(reader)
         while status == 1 {
@@ -107,22 +120,27 @@ public final class XMLStreamReader {
         if status < 0 { throw failure() }
     }
 
-    private func walk(select: @escaping (XMLName) -> Bool, body: @escaping (XMLTreeElement) throws -> Void) throws {
+    private func walk(
+        select: @escaping (XMLName) -> Bool, schema: ((XMLName) -> XMLSchema?)?, body: @escaping (XMLTreeElement, [XMLProblem]) throws -> Void
+    ) throws {
         if let path {
             guard let handle = fopen(path, "rb") else { throw XMLProblem(line: nil, message: "cannot open \(path)") }
             defer { fclose(handle) }
-            var buffer = [UInt8](repeating: 0, count: 256 << 10)
-            try XMLSAXWalk.run(select: select, body: body, name: path, options: Self.options) {
-                let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+            try XMLSAXWalk.run(select: select, schema: schema, body: body, options: Self.options) { buffer in
+                let count = fread(buffer.baseAddress, 1, buffer.count, handle)
                 if count == 0 && ferror(handle) != 0 { throw XMLProblem(line: nil, message: "cannot read \(path)") }
-                return Array(buffer[0..<count])
+                return count
             }
         } else {
             var offset = 0
-            try XMLSAXWalk.run(select: select, body: body, name: "memory", options: Self.options) {
-                let end = min(bytes.count, offset + (256 << 10))
-                defer { offset = end }
-                return Array(bytes[offset..<end])
+            try XMLSAXWalk.run(select: select, schema: schema, body: body, options: Self.options) { [bytes] buffer in
+                let count = min(buffer.count, bytes.count - offset)
+                guard count > 0 else { return 0 }
+                bytes.withUnsafeBytes { source in
+                    buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+                }
+                offset += count
+                return count
             }
         }
     }

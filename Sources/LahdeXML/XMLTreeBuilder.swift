@@ -20,13 +20,14 @@ final class XMLTreeBuilder {
     /// What one subtree is built into; a value, so that appending does not go through class accessors.
     private struct Parts {
         var nodes: [XMLTreeStorage.Node] = []
-        var attributes: [XMLAttribute] = []
+        var attributes: [XMLTreeStorage.Attribute] = []
+        var attributeValues: [UInt8] = []
         var text: [UInt8] = []
         /// The subtree's namespace declarations met so far: a handful per message.
         var declarations: [(UnsafeMutablePointer<xmlNs>, Int32)] = []
     }
 
-    private var names = XMLInterner<XMLName>()
+    private var names = XMLNameTable()
     private var nameIDs: [NameKey: Int32] = [:]
     private var namespaces = XMLInterner<String>([""])
     private var recent = [Slot](repeating: Slot(), count: 512)
@@ -37,7 +38,10 @@ final class XMLTreeBuilder {
         parts.nodes.reserveCapacity(64)
         parts.text.reserveCapacity(1024)
         _ = add(node, parent: -1, to: &parts)
-        return XMLTreeStorage(nodes: parts.nodes, names: names.values, attributes: parts.attributes, text: parts.text, rootPath: rootPath).root
+        return XMLTreeStorage(
+            nodes: parts.nodes, names: names, attributes: parts.attributes, attributeValues: parts.attributeValues, text: parts.text,
+            rootPath: rootPath
+        ).root
     }
 
     /// Appends `node` and its subtree; returns its index.
@@ -51,16 +55,14 @@ final class XMLTreeBuilder {
         entry.attributeStart = Int32(parts.attributes.count)
         var attribute = node.pointee.properties
         while let current = attribute {
-            let value: String
+            let valueStart = Int32(parts.attributeValues.count)
             if let content = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
-                value = String(cString: content)
+                parts.attributeValues.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
                 cxml_free(content)
-            } else {
-                value = ""
             }
             let namespaceIndex = namespaceID(current.pointee.ns, in: &parts)  // may add the URI: look it up after
-            let namespace = namespaces[namespaceIndex]
-            parts.attributes.append(XMLAttribute(name: XMLName(namespace, String(cString: current.pointee.name)), value: value))
+            let name = names.id(for: XMLName(namespaces[namespaceIndex], String(cString: current.pointee.name)))
+            parts.attributes.append(XMLTreeStorage.Attribute(name: name, valueStart: valueStart, valueEnd: Int32(parts.attributeValues.count)))
             attribute = current.pointee.next
         }
         entry.attributeEnd = Int32(parts.attributes.count)

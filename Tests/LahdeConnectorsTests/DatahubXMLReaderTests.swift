@@ -70,7 +70,7 @@ struct DatahubXMLReaderTests {
         #expect(found.first?.children.count == 1)
     }
 
-    @Test("without a schema (SAX2) and with one (xmlTextReader) the same trees come out: names, texts, attributes, lines, paths")
+    @Test("the SAX2 walk and the xmlTextReader walk give the same trees: names, texts, attributes, lines, paths")
     func bothWalksAgree() throws {
         func deep(_ element: XMLTreeElement) -> String {
             "\(element.line) \(element.path) \(element.name) \(element.attributes) [\(element.text)] (\(element.children.map(deep).joined(separator: ", ")))"
@@ -85,13 +85,22 @@ struct DatahubXMLReaderTests {
         var sax: [String] = []
         try XMLStreamReader(bytes: Array(text.utf8)).forEachElement(where: select) { element, _ in sax.append(deep(element)) }
         var reader: [String] = []
-        try XMLStreamReader(bytes: Array(text.utf8)).forEachElement(where: select, schema: { _ in nil }) { element, _ in reader.append(deep(element)) }
+        try XMLStreamReader(bytes: Array(text.utf8)).forEachElementThroughReader(where: select, schema: { _ in nil }) { element, _ in reader.append(deep(element)) }
         #expect(sax.count == 6)
         #expect(sax == reader)
         let file = try DatahubFixtures.file(text, name: "both.xml")
         var fromFile: [String] = []
-        try XMLStreamReader(path: file.path).forEachElement(where: select) { element, _ in fromFile.append(deep(element)) }
+        var tags: [String] = []
+        let bytes = Array(text.utf8)
+        try XMLStreamReader(path: file.path).forEachElement(where: select) { element, _ in
+            fromFile.append(deep(element))
+            // The start tag's exact place in the file, whatever its prefix and namespace declarations.
+            if let offset = element.startTagOffset.map(Int.init), let end = bytes[offset...].firstIndex(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x3E || $0 == 0x2F }) {
+                tags.append(String(decoding: bytes[offset..<end], as: UTF8.self))
+            }
+        }
         #expect(fromFile == sax)
+        #expect(tags == ["<item", "<rsm:MasterDataCustomerEventMessage", "<rsm:MasterDataMPEventMessage", "<rsm:MasterDataCustomerEventMessage", "<rsm:MasterDataCustomerEventMessage", "<x:item"])
     }
 
     @Test("a document that is not well-formed fails with the line and libxml2's message")
@@ -184,6 +193,48 @@ struct DatahubXMLReaderTests {
             } else {
                 #expect(results.first?.isEmpty == true)
             }
+        }
+    }
+
+    @Test("streaming validation reports what the tree validator reports: the same messages, lines and paths, per element")
+    func streamingValidationAgreesWithTheTree() throws {
+        let schema = try XMLSchema(path: DatahubFixtures.xsd.appendingPathComponent("masterdata/F01_MasterDataCustomerEvent.xsd").path)
+        let full = try DatahubFixtures.example("F01_consumer_full.xml")
+        let body = String(full[full.range(of: "?>")!.upperBound...])
+        let communication = "<elm:Communication><elm:CompleteNumber>+358401111111</elm:CompleteNumber></elm:Communication>"
+        let mutations: [(String, String)] = [
+            ("", ""),
+            (">Virtanen<", ">\(String(repeating: "x", count: 51))<"),
+            ("<elm:ConsumerInvolvedCustomerAddress>", communication + "\n<elm:ConsumerInvolvedCustomerAddress>"),
+            ("listAgencyIdentifier=\"NFI\">", ">"),
+            ("schemeAgencyIdentifier=\"", "bogus=\"1\" schemeAgencyIdentifier=\""),
+            ("<hdr:DocumentType>F01</hdr:DocumentType>", "<hdr:DocumentType>F99</hdr:DocumentType><hdr:Unknown/>"),
+            ("</rsm:Transaction>", "</rsm:Transaction><rsm:Transaction/>"),
+        ]
+        // Several messages in one document (one of them inside an outer element declaring a prefix), so that
+        // a validator left in a bad state by the message before would show. Each message validates on its own,
+        // while the tree validator also checks that `wsu:Id`s are unique in the document: distinct ones here.
+        var text = "<?xml version=\"1.0\"?>\n<batch xmlns:x='urn:x'>\n"
+        for (index, (from, to)) in mutations.enumerated() {
+            var message = from.isEmpty ? body : body.replacingOccurrences(of: from, with: to)
+            message = message.replacingOccurrences(of: "\"F01-0001\"", with: "\"F01-000\(index)\"")
+            text += index == 3 ? "<x:wrap>\(message)</x:wrap>\n" : message + "\n"
+        }
+        text += "</batch>\n"
+        let select: (XMLName) -> Bool = { $0.local == "MasterDataCustomerEventMessage" }
+        var streamed: [[XMLProblem]] = []
+        try XMLStreamReader(bytes: Array(text.utf8)).forEachElement(where: select, schema: { _ in schema }) { _, problems in
+            streamed.append(problems)
+        }
+        var tree: [[XMLProblem]] = []
+        try XMLStreamReader(bytes: Array(text.utf8)).forEachElementThroughReader(where: select, schema: { _ in schema }) { _, problems in
+            tree.append(problems)
+        }
+        #expect(streamed.count == mutations.count)
+        #expect(streamed.first?.isEmpty == true)
+        #expect(streamed.dropFirst().allSatisfy { !$0.isEmpty })
+        for (index, (stream, reference)) in zip(streamed, tree).enumerated() {
+            #expect(stream == reference, "message \(index)")
         }
     }
 

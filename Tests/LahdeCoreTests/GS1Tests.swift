@@ -59,6 +59,23 @@ struct GS1Tests {
         }
     }
 
+    @Test("of the ten possible last digits exactly one is accepted, the computed check digit (GSRN and GLN)")
+    func exactlyOneCheckDigit() {
+        var body = "64300003000012345"
+        for round in 0..<200 {
+            // A different body each round: digits stepped through by a small generator.
+            body = String(body.unicodeScalars.enumerated().map { index, scalar in
+                Character(Unicode.Scalar(UInt8(48 + (Int(scalar.value - 48) * 7 + index + round) % 10)))
+            })
+            let expected = GS1CheckDigit.compute(forBody: body)!
+            let accepted = (0...9).filter { (try? GSRN.parse(body + String($0))) != nil }
+            #expect(accepted == [expected], "\(body)")
+            let glnBody = String(body.prefix(12))
+            let glnAccepted = (0...9).filter { (try? GLN.parse(glnBody + String($0))) != nil }
+            #expect(glnAccepted == [GS1CheckDigit.compute(forBody: glnBody)!], "\(glnBody)")
+        }
+    }
+
     // MARK: GLN
 
     @Test(

@@ -27,6 +27,26 @@ struct SHA256Tests {
         }
         #expect(hasher.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
+
+    /// Expected values from Python's hashlib: every length around the one- and two-block padding
+    /// boundaries, and a non-repeating megabyte fed in pieces that start inside blocks.
+    @Test("every length from 0 to 299 bytes and an uneven megabyte match an independent implementation")
+    func lengthsAndPatterns() {
+        let data = (0..<300).map { UInt8(($0 * 31 + 7) & 0xff) }
+        let joined = (0..<300).map { SHA256.hex(of: Array(data[0..<$0])) }.joined(separator: "\n")
+        #expect(SHA256.hex(of: Array(joined.utf8)) == "8faf06acfb2b5f0328bf1605f6fc10c1e8568721813b446ee16295d20df0e2b3")
+        let big = (0..<1_000_003).map { UInt8(($0 * 131 + 17) & 0xff) }
+        var hasher = SHA256()
+        var offset = 0
+        var piece = 7
+        while offset < big.count {
+            let end = min(big.count, offset + piece)
+            big[offset..<end].withUnsafeBytes { hasher.update($0) }
+            offset = end
+            piece = piece * 5 % 4099 + 1
+        }
+        #expect(hasher.finalizeHex() == "33d73ba8fa77d85b23f459c5d8565524d8a7f45c1390ff4760252979ed48925b")
+    }
 }
 
 @Suite("HMAC-SHA256")

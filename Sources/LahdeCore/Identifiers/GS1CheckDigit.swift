@@ -21,6 +21,9 @@ public enum GS1CheckDigit {
 
     /// The shared parse for GS1 keys of a fixed length; returns the validated digits.
     static func validate(_ text: String, length: Int, kind: IdentifierKind) throws(IdentifierError) -> String {
+        // As feeds write them: exactly `length` ASCII digits with a right check digit. Anything else, wrong
+        // check digits included, takes the general path below, which explains what is wrong.
+        if isValidPlain(text, length: length) { return text }
         let input = IdentifierText(text)
         try input.requireCount(length, of: kind)
         for offset in 0..<length where input.digit(at: offset) == nil {
@@ -31,5 +34,21 @@ public enum GS1CheckDigit {
             input.digit(at: length - 1) == expected
         else { throw IdentifierError(kind, .checksumMismatch) }
         return digits
+    }
+
+    /// Exactly `length` ASCII digits whose last is the check digit of the others, checked on the bytes.
+    static func isValidPlain(_ text: String, length: Int) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == length else { return false }
+            var sum = 0
+            for (offset, byte) in bytes.dropLast().enumerated() {
+                guard byte >= 0x30, byte <= 0x39 else { return false }
+                // Weights 3,1,3,… from the rightmost body digit.
+                sum += Int(byte &- 0x30) * ((length - 2 - offset) % 2 == 0 ? 3 : 1)
+            }
+            let check = bytes[length - 1]
+            return check >= 0x30 && check <= 0x39 && Int(check &- 0x30) == (10 - sum % 10) % 10
+        }
     }
 }
