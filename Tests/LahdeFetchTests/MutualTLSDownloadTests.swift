@@ -18,7 +18,9 @@ struct MutualTLSDownloadTests {
         var url: String { "https://127.0.0.1:\(port)/feed.bin" }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-        init() throws {
+        /// - Parameter reply: serve these bytes as the answer to one connection (any request, e.g. a SOAP
+        ///   POST) instead of serving files to GET requests.
+        init(reply: [UInt8]? = nil) throws {
             folder = try TemporaryFolder.make(prefix: "lahde-tls")
             let script = """
                 set -e
@@ -29,6 +31,7 @@ struct MutualTLSDownloadTests {
                 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
                 openssl req $ec -keyout client.key -passout file:passphrase -out client.csr -subj "/CN=lahde"
                 openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
+                openssl pkey -in client.key -passin file:passphrase -out client-plain.key
                 """
             try "kissa123\n".write(to: folder.appendingPathComponent("passphrase"), atomically: true, encoding: .utf8)
             try Data(feed).write(to: folder.appendingPathComponent("feed.bin"))
@@ -37,10 +40,32 @@ struct MutualTLSDownloadTests {
                 separateStandardError: true)
             guard made.status == 0 else { throw FetchError(url: "openssl", problem: made.output, retryable: false) }
             port = Self.freePort()
+            let mode: String
+            if let reply {
+                try Data(reply).write(to: folder.appendingPathComponent("reply"))
+                mode = "-naccept 1 < reply"
+            } else {
+                mode = "-WWW"
+            }
             pid = try ChildProcess.spawnInBackground(
-                ["/bin/sh", "-c", "cd '\(folder.path)' && exec openssl s_server -quiet -accept 127.0.0.1:\(port) -cert server.pem -key server.key -CAfile ca.pem -Verify 1 -verify_return_error -WWW"],
+                ["/bin/sh", "-c", "cd '\(folder.path)' && exec openssl s_server -quiet -accept 127.0.0.1:\(port) -cert server.pem -key server.key -CAfile ca.pem -Verify 1 -verify_return_error \(mode)"],
                 environment: ProcessInfo.processInfo.environment)
-            try Self.waitUntilListening(port)
+            // A reply is for one connection only: wait for the socket without connecting to it.
+            if reply != nil { try Self.waitUntilListed(port) } else { try Self.waitUntilListening(port) }
+        }
+
+        /// Waits until the kernel lists a listening socket on the port (`/proc/net/tcp`, state 0A).
+        static func waitUntilListed(_ port: UInt16) throws {
+            let local = String(format: "0100007F:%04X", port)
+            for _ in 0..<100 {
+                let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+                if table.split(separator: "\n").contains(where: { line in
+                    let columns = line.split(separator: " ")
+                    return columns.count > 3 && columns[1] == local && columns[3] == "0A"
+                }) { return }
+                usleep(50_000)
+            }
+            throw FetchError(url: "openssl s_server", problem: "did not start listening", retryable: false)
         }
 
         deinit {
