@@ -39,7 +39,23 @@ public struct CopyInWriter {
         guard let value else { return field(nil as String?) }
         if fieldsInRow > 0 { buffer.append(0x09) }
         fieldsInRow += 1
-        buffer.append(contentsOf: String(value).utf8)
+        Self.appendDecimal(value, to: &buffer)
+    }
+
+    /// Writes an integer's decimal digits (the hot path writes several per row; `String(value)` allocated).
+    public static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, filled from the end
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                count += 1
+                raw[24 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: raw[(24 - count)...])
+        }
     }
 
     /// Ends the current row and sends the buffer once it has grown past a chunk.
@@ -62,15 +78,22 @@ public struct CopyInWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Copies the runs between bytes that need escaping in one piece each: values rarely hold any, and
+    /// appending byte by byte was a tenth of an import's client time.
     private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for byte in bytes {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x5C || (byte < 0x0E && (byte == 0x09 || byte == 0x0A || byte == 0x0D)) else { continue }
+            if runStart < index { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
             switch byte {
             case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
             case 0x09: buffer.append(0x5C); buffer.append(0x74)
             case 0x0A: buffer.append(0x5C); buffer.append(0x6E)
-            case 0x0D: buffer.append(0x5C); buffer.append(0x72)
-            default: buffer.append(byte)
+            default: buffer.append(0x5C); buffer.append(0x72)
             }
+            runStart = index + 1
         }
+        if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 }

@@ -1,3 +1,5 @@
+import LahdePostgres
+
 /// The current tags a record would give its entity if every one of its values were written:
 /// `{field: [value, trust, batch_id, locator, valid_from]}` as JSON text, staged with the record (V011).
 ///
@@ -36,9 +38,9 @@ struct RecordTags {
         bytes.append(contentsOf: #":["#.utf8)
         if let value { appendString(value) } else { bytes.append(contentsOf: "null".utf8) }
         bytes.append(UInt8(ascii: ","))
-        bytes.append(contentsOf: String(batch.trust(field)).utf8)
+        CopyInWriter.appendDecimal(batch.trust(field), to: &bytes)
         bytes.append(UInt8(ascii: ","))
-        bytes.append(contentsOf: String(batch.id).utf8)
+        CopyInWriter.appendDecimal(batch.id, to: &bytes)
         bytes.append(UInt8(ascii: ","))
         appendString(locator)
         bytes.append(UInt8(ascii: ","))
@@ -46,24 +48,34 @@ struct RecordTags {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func finish() -> String {
+    /// Ends the object and writes it as the row's next field.
+    mutating func finish(into writer: inout CopyInWriter) {
         bytes.append(UInt8(ascii: "}"))
-        return String(decoding: bytes, as: UTF8.self)
+        bytes.withUnsafeBufferPointer { writer.field(bytes: $0) }
     }
 
-    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
+    /// A JSON string literal (RFC 8259: quote, backslash and control characters escaped); the runs between
+    /// such bytes are copied in one piece.
     private mutating func appendString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
-            case 0..<0x20:
-                bytes.append(contentsOf: #"\u00"#.utf8)
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+                default:
+                    bytes.append(contentsOf: #"\u00"#.utf8)
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+                }
+                runStart = index + 1
             }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

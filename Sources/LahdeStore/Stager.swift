@@ -77,7 +77,7 @@ struct Stager {
             writer.field(Int(record.rawRange.lowerBound))
             writer.field(Int(record.rawRange.count))
             writer.field(nil as String?)
-            writer.field(tags.finish())
+            tags.finish(into: &writer)
             try writer.endRow()
             // K: its keys, in priority order; a corrected henkilötunnus is a key too, so that a replay of the
             // correction finds the person under either code.

@@ -159,6 +159,20 @@ struct RegisterLoaderTests {
         #expect(try lastName(db, "100001") == "Virtanen-Uusi")
     }
 
+    @Test("values with quotes, backslashes, JSON-like text and non-ASCII reach the register and their provenance tags unchanged")
+    func awkwardValuesRoundTrip() throws {
+        let db = try TestCluster.freshDatabase().connect()
+        let awkward = "O\"Brien \\ Åström jr. \u{1F600} \\\"x {\"a\": [1]}"
+        var feed = TestFeed(name: "customers-awkward.txt")
+        feed.party([(.customerNumber, "100009")], validFrom: "2026-01-01", ["party_type": "person", "last_name": awkward])
+        let report = try feed.load(into: db, as: Self.customers)
+        #expect(report.counts.applied == 1)
+        #expect(try lastName(db, "100009") == awkward)
+        let tagged = try db.query("SELECT value, rule FROM lahde.provenance WHERE field = 'last_name'").first
+        #expect(tagged?["value"] == awkward)
+        #expect(tagged?["rule"] == "first-value")
+    }
+
     @Test("trust is ranked per field: the customer's own e-mail beats the register's, the register's name beats the customer system's")
     func trustPerField() throws {
         let db = try TestCluster.freshDatabase().connect()
