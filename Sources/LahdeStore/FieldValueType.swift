@@ -22,14 +22,22 @@ public enum FieldValueType: String, Sendable, CaseIterable {
     public static let maximumLength = 500
 
     public func canonical(_ raw: String) throws(ValueError) -> String {
-        let value = raw.trimmingWhitespace()
+        var value = raw.trimmingWhitespace()
         guard !value.isEmpty else { throw ValueError("is empty (leave the field out, or state a removal)") }
-        guard value.unicodeScalars.count <= Self.maximumLength else {
+        // On the UTF-8 bytes: no more scalars than bytes, and a control character is a byte below 0x20 or
+        // 0x7F, or (C1) 0xC2 followed by 0x80–0x9F.
+        let (byteCount, hasControl) = value.withUTF8 { bytes -> (Int, Bool) in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 || byte == 0x7F { return (bytes.count, true) }
+                if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return (bytes.count, true) }
+            }
+            return (bytes.count, false)
+        }
+        guard byteCount <= Self.maximumLength || value.unicodeScalars.count <= Self.maximumLength else {
             throw ValueError("is longer than \(Self.maximumLength) characters")
         }
-        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw ValueError("contains a control character")
-        }
+        guard !hasControl else { throw ValueError("contains a control character") }
         switch self {
         case .text:
             return value

@@ -46,21 +46,34 @@ struct Stager {
                 try writer.endRow()
                 return
             }
-            if let problem = problem(in: record) {
+            // Values in canonical form (each checked once; the first unusable one rejects the record), and
+            // the tags they would carry (RecordTags)
+            let validFrom = record.validFrom.map(Self.timestamp)
+            var values: [String?] = []
+            values.reserveCapacity(record.observations.count)
+            var problem = problemWithKeys(of: record)
+            if problem == nil {
+                tags.start()
+                for observation in record.observations where observation.field != Self.correctionField {
+                    switch catalogue.validate(observation, of: record.entityKind) {
+                    case .success(let value):
+                        values.append(value)
+                        tags.add(field: observation.field, value: value, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
+                    case .failure(let unusable):
+                        problem = unusable.description
+                    }
+                    if problem != nil { break }
+                }
+            }
+            if let problem {
                 let raw = try input.rawBytes(record.rawRange)
                 try writeRejected(locator: record.locator, reason: problem, raw: raw, into: &writer)
                 return
             }
-            // Values in canonical form, and the tags they would carry (RecordTags)
-            let validFrom = record.validFrom.map(Self.timestamp)
-            var values: [String?] = []
-            values.reserveCapacity(record.observations.count)
-            tags.start()
-            for observation in record.observations where observation.field != Self.correctionField {
-                let value = (try? catalogue.validate(observation, of: record.entityKind).get()) ?? nil
-                values.append(value)
-                if !stagedReferences, catalogue.fields[observation.field]?.valueType == .reference { stagedReferences = true }
-                tags.add(field: observation.field, value: value, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
+            if !stagedReferences,
+                record.observations.contains(where: { catalogue.fields[$0.field]?.valueType == .reference })
+            {
+                stagedReferences = true
             }
             // R: the record (priority: how many keys it has, so the merge knows when all are registered)
             let correction = record.observations.first { $0.field == Self.correctionField }?.value
@@ -146,7 +159,8 @@ struct Stager {
     /// is not in the field catalogue.
     static let correctionField = "henkilotunnus_correction"
 
-    private func problem(in record: ObservedRecord) -> String? {
+    /// What makes a record unusable before its values are looked at: no key, or a malformed correction.
+    private func problemWithKeys(of record: ObservedRecord) -> String? {
         guard !record.keys.isEmpty else { return "the record has no identifier to match it by" }
         let corrections = record.observations.filter { $0.field == Self.correctionField }
         if !corrections.isEmpty {
@@ -155,11 +169,6 @@ struct Stager {
             }
             guard (try? Henkilotunnus.parse(value))?.value == value else {
                 return "the corrected henkilötunnus is not a valid, normalised code"
-            }
-        }
-        for observation in record.observations where observation.field != Self.correctionField {
-            if case .failure(let problem) = catalogue.validate(observation, of: record.entityKind) {
-                return problem.description
             }
         }
         return nil
