@@ -27,7 +27,7 @@ public struct CSVConnector: Sendable {
             throw CSVFileError.unreadable(error)
         }
         var mapper = try CSVRecordMapper(format: format, header: reader.header)
-        while let result = try reader.next() {
+        while let result = try reader.nextView() {
             switch result {
             case .success(let record):
                 try emit(mapper.item(for: record))

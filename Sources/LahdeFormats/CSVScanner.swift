@@ -54,6 +54,8 @@ struct CSVScanner: ~Copyable {
 
     let delimiter: UInt8
     let quote: UInt8?
+    /// ``quote`` as an `Int`, -1 for none, so a byte compares without unwrapping an optional.
+    let quoteByte: Int
 
     var state = State.fieldStart
     /// Packed field ends for ``CSVRecord``, offsets relative to the record start.
@@ -82,6 +84,7 @@ struct CSVScanner: ~Copyable {
     init(delimiter: UInt8, quote: UInt8?) {
         self.delimiter = delimiter
         self.quote = quote
+        self.quoteByte = quote.map(Int.init) ?? -1
         self.fieldEnds = UnsafeMutablePointer<UInt32>.allocate(capacity: fieldEndCapacity)
     }
 
@@ -113,9 +116,9 @@ struct CSVScanner: ~Copyable {
         tracksFields = true
     }
 
-    /// The field ends of the complete record, for ``CSVRecord``.
-    func copyFieldEnds() -> [UInt32] {
-        Array(UnsafeBufferPointer(start: fieldEnds, count: fieldIndex))
+    /// The field ends of the complete record, valid until the next scan.
+    var fieldEndsBuffer: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: fieldEnds, count: fieldIndex)
     }
 
     /// Starts skipping an oversize record: keep finding its end, forget its fields.
@@ -160,6 +163,9 @@ struct CSVScanner: ~Copyable {
                     case Self.delimiterClass:
                         endField(at: p, recordStart: start)
                         p += 1
+                        // Most fields are unquoted: stay in this loop rather than going round the state
+                        // switch twice per field (`fieldStart`, then `unquoted`).
+                        if p < end && Int(buffer[p]) != quoteByte { continue }
                         state = .fieldStart
                         continue machine
                     case Self.lineFeedClass:

@@ -75,25 +75,29 @@ public struct Henkilotunnus: FinnishIdentifier, CustomDebugStringConvertible, Cu
     /// parse then reads (and explains, if it is wrong). Same rules, a tenth of the work per row.
     static func parseCanonical(_ text: String) -> Henkilotunnus? {
         var utf8 = text
-        return utf8.withUTF8 { bytes -> Henkilotunnus? in
-            guard bytes.count == 11 else { return nil }
-            func digits(_ from: Int, _ count: Int) -> Int? {
-                var value = 0
-                for offset in from..<(from + count) {
-                    let byte = bytes[offset]
-                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                    value = value * 10 + Int(byte &- 0x30)
-                }
-                return value
+        return utf8.withUTF8 { bytes in parseCanonical(bytes: bytes) { text } }
+    }
+
+    /// ``parseCanonical(_:)`` on bytes a reader has not turned into a `String` yet: `text` makes the
+    /// value only once the bytes have passed.
+    package static func parseCanonical(bytes: UnsafeBufferPointer<UInt8>, text: () -> String) -> Henkilotunnus? {
+        guard bytes.count == 11 else { return nil }
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for offset in from..<(from + count) {
+                let byte = bytes[offset]
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte &- 0x30)
             }
-            guard let day = digits(0, 2), let month = digits(2, 2), let yearInCentury = digits(4, 2),
-                let century = century(forSign: Unicode.Scalar(bytes[6])), let individualNumber = digits(7, 3), individualNumber >= 2,
-                let birthDate = CalendarDate(year: century + yearInCentury, month: month, day: day)
-            else { return nil }
-            let checked = ((day * 100 + month) * 100 + yearInCentury) * 1000 + individualNumber
-            guard checkAlphabet[checked % 31].value == UInt32(bytes[10]) else { return nil }
-            return Henkilotunnus(value: text, birthDate: birthDate, individualNumber: individualNumber)
+            return value
         }
+        guard let day = digits(0, 2), let month = digits(2, 2), let yearInCentury = digits(4, 2),
+            let century = century(forSign: Unicode.Scalar(bytes[6])), let individualNumber = digits(7, 3), individualNumber >= 2,
+            let birthDate = CalendarDate(year: century + yearInCentury, month: month, day: day)
+        else { return nil }
+        let checked = ((day * 100 + month) * 100 + yearInCentury) * 1000 + individualNumber
+        guard checkAlphabet[checked % 31].value == UInt32(bytes[10]) else { return nil }
+        return Henkilotunnus(value: text(), birthDate: birthDate, individualNumber: individualNumber)
     }
 
     /// The check character for nine digits `DDMMYYZZZ` (the separator does not take part), or
