@@ -56,6 +56,9 @@ struct CSVScanner: ~Copyable {
     let quote: UInt8?
     /// ``quote`` as an `Int`, -1 for none, so a byte compares without unwrapping an optional.
     let quoteByte: Int
+    /// The delimiter and the quote (the delimiter again when there is none) in every byte of a word.
+    private let delimiterPattern: UInt64
+    private let quotePattern: UInt64
 
     var state = State.fieldStart
     /// Packed field ends for ``CSVRecord``, offsets relative to the record start.
@@ -85,6 +88,8 @@ struct CSVScanner: ~Copyable {
         self.delimiter = delimiter
         self.quote = quote
         self.quoteByte = quote.map(Int.init) ?? -1
+        self.delimiterPattern = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        self.quotePattern = UInt64(quote ?? delimiter) &* 0x0101_0101_0101_0101
         self.fieldEnds = UnsafeMutablePointer<UInt32>.allocate(capacity: fieldEndCapacity)
     }
 
@@ -157,6 +162,42 @@ struct CSVScanner: ~Copyable {
 
             case .unquoted:
                 while true {
+                    // Eight bytes at a time: one mask marks every byte that matters, each delimiter in it
+                    // ends a field here, and anything else (quote, CR, LF, NUL) goes to the byte switch
+                    // below. Fields are short (customer exports average under eight bytes), so a word
+                    // often ends several.
+                    var fieldBegin = -1
+                    words: while p &+ 8 <= end {
+                        var mask = specialBytes(UnsafeRawPointer(buffer + p).loadUnaligned(as: UInt64.self))
+                        if mask == 0 {
+                            p &+= 8
+                            continue
+                        }
+                        let base = p
+                        repeat {
+                            let q = base &+ (mask.trailingZeroBitCount &>> 3)
+                            if buffer[q] != delimiter {
+                                p = q
+                                // A quote opening the field after a delimiter found in the word.
+                                if q == fieldBegin && Int(buffer[q]) == quoteByte {
+                                    state = .fieldStart
+                                    continue machine
+                                }
+                                break words
+                            }
+                            endField(at: q, recordStart: start)
+                            fieldBegin = q &+ 1
+                            mask &= mask &- 1
+                        } while mask != 0
+                        // Every byte of the word is done: the rest after its last delimiter is ordinary.
+                        p = base &+ 8
+                        // At a field's first byte the next word tells whether it opens a quote; at the
+                        // buffer's end, the field-start state does once more bytes are in.
+                        if p == fieldBegin && p &+ 8 > end {
+                            state = .fieldStart
+                            continue machine
+                        }
+                    }
                     p = Self.skipOrdinary(buffer, classes: classes, from: p, to: end)
                     guard p < end else { return nil }
                     switch classes[Int(buffer[p])] {
@@ -283,6 +324,21 @@ struct CSVScanner: ~Copyable {
         var p = position
         while p < end && classes[Int(buffer[p])] == 0 { p += 1 }
         return p
+    }
+
+    /// 0x80 in each byte of `word` (eight bytes from the buffer, first byte lowest) that is the delimiter,
+    /// the quote, CR, LF or NUL — exactly those, so every set bit is one to act on — and 0 elsewhere.
+    @inline(__always)
+    private func specialBytes(_ word: UInt64) -> UInt64 {
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 {
+            // High bit of (low seven bits + 0x7F) says "a low bit is set", OR the byte's own high bit:
+            // a byte is zero exactly when neither is; no carry crosses into the next byte.
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            return ~(((value & low7) &+ low7) | value | low7)
+        }
+        let word = UInt64(littleEndian: word)
+        return zeroBytes(word ^ delimiterPattern) | zeroBytes(word ^ quotePattern) | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+            | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroBytes(word)
     }
 
     @inline(__always)
