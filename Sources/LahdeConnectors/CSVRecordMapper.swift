@@ -113,6 +113,10 @@ struct CSVRecordMapper {
     private var midnights: [CalendarDate: Date] = [:]
     /// The last validity cell's bytes and its instant: rows of one delivery mostly share the date.
     private var lastValidFrom: (bytes: [UInt8], date: Date)?
+    /// The key and observation arrays of the last record the consumer let go of, emptied: the next row
+    /// fills them instead of allocating two arrays (see ``recycle(_:)``).
+    private var spareKeys: [MatchKey] = []
+    private var spareObservations: [FieldObservation] = []
 
     init(format: CSVFormat, header: CSVHeader?) throws(CSVFileError) {
         var names = format.keys.map(\.column)
@@ -167,6 +171,17 @@ struct CSVRecordMapper {
         }
     }
 
+    /// Takes back the arrays of an item the consumer has finished with. Arrays the consumer kept a copy of
+    /// are not reused (emptying them leaves the copy alone and allocates afresh), so this is only ever a
+    /// saving, never a change to what was emitted.
+    mutating func recycle(_ item: consuming FeedItem) {
+        guard case .record(var record) = consume item else { return }
+        swap(&spareKeys, &record.keys)
+        swap(&spareObservations, &record.observations)
+        spareKeys.removeAll(keepingCapacity: true)
+        spareObservations.removeAll(keepingCapacity: true)
+    }
+
     /// A reason, without its line, for a row that cannot be used.
     struct RowProblem: Error {
         let text: String
@@ -180,6 +195,7 @@ struct CSVRecordMapper {
             return .failure(RowProblem("expected at least \(minimumFieldCount) fields, found \(record.fieldCount)"))
         }
         var matchKeys: [MatchKey] = []
+        swap(&matchKeys, &spareKeys)
         matchKeys.reserveCapacity(keys.count)
         for key in keys {
             if key.scheme.isPrintableText, let range = Self.plainRange(record, key.index), Self.isPrintableKey(record, range) {
@@ -217,6 +233,7 @@ struct CSVRecordMapper {
         }
 
         var observations: [FieldObservation] = []
+        swap(&observations, &spareObservations)
         observations.reserveCapacity(columns.count + 1)
         switch event {
         case nil, .newAddress:
@@ -427,7 +444,8 @@ struct CSVRecordMapper {
             digits += 1
             power *= 10
         }
-        return String(unsafeUninitializedCapacity: 5 + digits) { output in
+        var words: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &words) { output in
             output[0] = 0x6C  // l
             output[1] = 0x69  // i
             output[2] = 0x6E  // n
@@ -438,9 +456,14 @@ struct CSVRecordMapper {
                 output[offset] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
                 rest /= 10
             }
-            return 5 + digits
+            let text = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return SmallString.make(text, count: 5 + digits, readable: 16, available: smallStrings)
+                ?? String(decoding: UnsafeBufferPointer(start: text, count: 5 + digits), as: UTF8.self)
         }
     }
+
+    /// ``SmallString/isAvailable``, read once.
+    static let smallStrings = SmallString.isAvailable
 
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
     /// start or end with a space).

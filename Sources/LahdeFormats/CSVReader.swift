@@ -43,6 +43,8 @@ public final class CSVReader {
     private let capacity: Int
     private let readSize: Int
     private let classes: UnsafeMutablePointer<UInt8>
+    /// ``SmallString/isAvailable``, for the views handed out.
+    private let smallStrings = SmallString.isAvailable
 
     // The mutable state below is touched several times per record. Swift checks exclusive access to
     // class properties at run time, which perf showed to be about 15% of a whole read; `unchecked`
@@ -198,7 +200,7 @@ public final class CSVReader {
         return .success(
             CSVRecordView(
                 location: location, bytes: recordBytes, fieldEnds: scanner.fieldEndsBuffer,
-                encoding: dialect.encoding, quote: dialect.quote))
+                encoding: dialect.encoding, quote: dialect.quote, smallStrings: smallStrings))
     }
 
     private func unterminatedQuoteError() -> CSVRecordError {

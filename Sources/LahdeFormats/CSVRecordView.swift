@@ -12,13 +12,19 @@ package struct CSVRecordView {
     package let fieldEnds: UnsafeBufferPointer<UInt32>
     package let encoding: TextEncoding
     package let quote: UInt8?
+    /// ``SmallString/isAvailable``, read once per reader rather than per cell.
+    @usableFromInline let smallStrings: Bool
 
-    init(location: CSVLocation, bytes: UnsafeBufferPointer<UInt8>, fieldEnds: UnsafeBufferPointer<UInt32>, encoding: TextEncoding, quote: UInt8?) {
+    init(
+        location: CSVLocation, bytes: UnsafeBufferPointer<UInt8>, fieldEnds: UnsafeBufferPointer<UInt32>, encoding: TextEncoding,
+        quote: UInt8?, smallStrings: Bool
+    ) {
         self.location = location
         self.bytes = bytes
         self.fieldEnds = fieldEnds
         self.encoding = encoding
         self.quote = quote
+        self.smallStrings = smallStrings
     }
 
     @inlinable @inline(__always) package var fieldCount: Int { fieldEnds.count }
@@ -51,6 +57,11 @@ package struct CSVRecordView {
             // `String(decoding:)` validates and then copies byte by byte.
             let count = range.count
             guard count > 0, let base = bytes.baseAddress else { return "" }
+            if let small = SmallString.make(
+                base + range.lowerBound, count: count, readable: bytes.count - range.lowerBound, available: smallStrings)
+            {
+                return small
+            }
             return String(unsafeUninitializedCapacity: count) { output in
                 output.baseAddress!.initialize(from: base + range.lowerBound, count: count)
                 return count
