@@ -327,18 +327,20 @@ struct CSVScanner: ~Copyable {
     }
 
     /// 0x80 in each byte of `word` (eight bytes from the buffer, first byte lowest) that is the delimiter,
-    /// the quote, CR, LF or NUL — exactly those, so every set bit is one to act on — and 0 elsewhere.
+    /// the quote, or below 0x0E (NUL, LF and CR among them), and 0 elsewhere. Exact, so every set bit is
+    /// a byte to look at; a tab or other control byte is a false alarm the byte switch skips.
     @inline(__always)
     private func specialBytes(_ word: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 {
             // High bit of (low seven bits + 0x7F) says "a low bit is set", OR the byte's own high bit:
             // a byte is zero exactly when neither is; no carry crosses into the next byte.
-            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return ~(((value & low7) &+ low7) | value | low7)
+            ~(((value & low7) &+ low7) | value | low7)
         }
         let word = UInt64(littleEndian: word)
-        return zeroBytes(word ^ delimiterPattern) | zeroBytes(word ^ quotePattern) | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
-            | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroBytes(word)
+        // Below 0x0E: low seven bits + 0x72 stays under 0x80, and the high bit is clear.
+        let control = ~(((word & low7) &+ 0x7272_7272_7272_7272) | word) & 0x8080_8080_8080_8080
+        return zeroBytes(word ^ delimiterPattern) | zeroBytes(word ^ quotePattern) | control
     }
 
     @inline(__always)

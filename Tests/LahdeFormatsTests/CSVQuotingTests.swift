@@ -29,7 +29,7 @@ struct CSVQuotingTests {
         #expect(fields(try readAll(input)) == expected)
     }
 
-    @Test("fields found eight bytes at a time: quotes opening, stray quotes and line ends at every offset of a word and every chunk size")
+    @Test("fields found eight bytes at a time: quotes opening, stray quotes, control bytes and line ends at every offset of a word and every chunk size")
     func everyWordOffset() throws {
         var text = ""
         var expected: [[String]] = []
@@ -39,6 +39,9 @@ struct CSVQuotingTests {
             expected.append([plain, "q;\"\(pad)", "", "", plain + "y", "a\r\nb", plain])
             text += [plain, ";;", plain, "\n"].joined()
             expected.append([plain, "", plain])
+            // Tabs and other control bytes are ordinary data that the word mask flags for a second look.
+            text += [plain + "\t", "\u{0B}\u{0C}" + plain, "\u{01}", "\"\t\""].joined(separator: ";") + "\n"
+            expected.append([plain + "\t", "\u{0B}\u{0C}" + plain, "\u{01}", "\t"])
         }
         let stray = "abcdefgh;ij\"k;l\n"
         for maxReadSize in [1, 2, 3, 5, 7, 8, 9, 13, 64, .max] {
