@@ -27,10 +27,12 @@ public struct CSVConnector: Sendable {
             throw CSVFileError.unreadable(error)
         }
         var mapper = try CSVRecordMapper(format: format, header: reader.header)
-        while let result = try reader.next() {
+        while let result = try reader.nextView() {
             switch result {
             case .success(let record):
-                try emit(mapper.item(for: record))
+                let item = mapper.item(for: record)
+                try emit(item)
+                mapper.recycle(item)
             case .failure(let error):
                 try emit(.rejected(RejectedRecord(locator: "line \(error.location.line)", reason: error.description, raw: error.rawBytes)))
             }

@@ -60,22 +60,21 @@ struct CSVRecordMapper {
 
         /// The value the cell's bytes stand for, or `nil` when they match no ASCII word (the `String` path
         /// then decides, and explains a rejection).
-        func byteWord(_ record: CSVRecord, _ range: Range<Int>) -> String? {
-            record.rawBytes.withUnsafeBufferPointer { raw in
-                for word in byteWords where word.bytes.count == range.count {
-                    var equal = true
-                    for offset in 0..<word.bytes.count {
-                        var byte = raw[range.lowerBound + offset]
-                        if caseInsensitive && byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-                        if byte != word.bytes[offset] {
-                            equal = false
-                            break
-                        }
+        func byteWord(_ record: CSVRecordView, _ range: Range<Int>) -> String? {
+            let raw = record.bytes
+            for word in byteWords where word.bytes.count == range.count {
+                var equal = true
+                for offset in 0..<word.bytes.count {
+                    var byte = raw[range.lowerBound + offset]
+                    if caseInsensitive && byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                    if byte != word.bytes[offset] {
+                        equal = false
+                        break
                     }
-                    if equal { return word.value }
                 }
-                return nil
+                if equal { return word.value }
             }
+            return nil
         }
     }
 
@@ -85,11 +84,28 @@ struct CSVRecordMapper {
         let name: String
     }
 
+    /// What a row's walk over the columns reads of each: the cell's position, flags, and the two strings
+    /// every observation shares. Walked through an unsafe buffer so no column object is retained and
+    /// released per cell; ``Column`` (the mapping, its words) is only reached for a cell that needs it.
+    struct ColumnStep {
+        let index: Int
+        /// Into ``CSVRecordMapper/columns``.
+        let column: Int
+        let role: AddressRole
+        let emptyRemoves: Bool
+        let passesThrough: Bool
+        let hasByteWords: Bool
+        let field: String
+        let locator: String
+    }
+
     let entity: EntityKind
     let keys: [KeyColumn]
     let validFrom: (index: Int, name: String, pattern: DatePattern)?
     let status: (index: Int, name: String, codes: [String: StatusEvent], locator: String)?
     let columns: [Column]
+    /// ``columns`` in the same order, as the row walk reads them.
+    let steps: ContiguousArray<ColumnStep>
     /// The fields a row needs when the file declares no count (no header, no `column_count`).
     let minimumFieldCount: Int
     /// Finnish midnight per validity date: a delivery has few distinct dates, and the calendar arithmetic
@@ -97,6 +113,10 @@ struct CSVRecordMapper {
     private var midnights: [CalendarDate: Date] = [:]
     /// The last validity cell's bytes and its instant: rows of one delivery mostly share the date.
     private var lastValidFrom: (bytes: [UInt8], date: Date)?
+    /// The key and observation arrays of the last record the consumer let go of, emptied: the next row
+    /// fills them instead of allocating two arrays (see ``recycle(_:)``).
+    private var spareKeys: [MatchKey] = []
+    private var spareObservations: [FieldObservation] = []
 
     init(format: CSVFormat, header: CSVHeader?) throws(CSVFileError) {
         var names = format.keys.map(\.column)
@@ -129,19 +149,37 @@ struct CSVRecordMapper {
                 mapping.field.hasPrefix("address.abroad.") ? .abroad : mapping.field.hasPrefix("address.") ? .domestic : .none
             return Column(index: next.next()!, name: name, mapping: mapping, role: role, locator: "column '\(name)'")
         }.sorted { $0.index < $1.index }
+        steps = ContiguousArray(
+            columns.enumerated().map { offset, column in
+                ColumnStep(
+                    index: column.index, column: offset, role: column.role, emptyRemoves: column.emptyRemoves,
+                    passesThrough: column.passesThrough, hasByteWords: !column.byteWords.isEmpty, field: column.field,
+                    locator: column.locator)
+            })
         minimumFieldCount = (positions.max() ?? 0) + 1
     }
 
     /// The row as an observed record, or rejected with the first problem found.
-    mutating func item(for record: CSVRecord) -> FeedItem {
+    mutating func item(for record: CSVRecordView) -> FeedItem {
         switch observe(record) {
         case .success(let observed): .record(observed)
         case .failure(let problem):
             .rejected(
                 RejectedRecord(
                     locator: "line \(record.location.line)", reason: Redaction.maskingHenkilotunnus(in: "line \(record.location.line)\(problem.text)"),
-                    raw: record.rawBytes))
+                    raw: Array(record.bytes)))
         }
+    }
+
+    /// Takes back the arrays of an item the consumer has finished with. Arrays the consumer kept a copy of
+    /// are not reused (emptying them leaves the copy alone and allocates afresh), so this is only ever a
+    /// saving, never a change to what was emitted.
+    mutating func recycle(_ item: consuming FeedItem) {
+        guard case .record(var record) = consume item else { return }
+        swap(&spareKeys, &record.keys)
+        swap(&spareObservations, &record.observations)
+        spareKeys.removeAll(keepingCapacity: true)
+        spareObservations.removeAll(keepingCapacity: true)
     }
 
     /// A reason, without its line, for a row that cannot be used.
@@ -152,13 +190,26 @@ struct CSVRecordMapper {
         }
     }
 
-    private mutating func observe(_ record: CSVRecord) -> Result<ObservedRecord, RowProblem> {
-        guard record.fieldCount >= minimumFieldCount else {
+    private mutating func observe(_ record: CSVRecordView) -> Result<ObservedRecord, RowProblem> {
+        guard record.fieldEnds.count >= minimumFieldCount else {
             return .failure(RowProblem("expected at least \(minimumFieldCount) fields, found \(record.fieldCount)"))
         }
         var matchKeys: [MatchKey] = []
+        swap(&matchKeys, &spareKeys)
         matchKeys.reserveCapacity(keys.count)
         for key in keys {
+            if key.scheme.isPrintableText, let range = Self.plainRange(record, key.index), Self.isPrintableKey(record, range) {
+                // Already the key's normal form (as `MatchKey.parse` would take it), read on its bytes.
+                matchKeys.append(MatchKey(scheme: key.scheme, value: record.string(inPlain: range)))
+                continue
+            }
+            if key.scheme == .henkilotunnus, let range = Self.plainRange(record, key.index),
+                let hetu = Henkilotunnus.parseCanonical(bytes: UnsafeBufferPointer(rebasing: record.bytes[range]), text: { record.string(inPlain: range) })
+            {
+                // As bulk feeds write it; anything else (padded, lower case, wrong) takes the full parse below.
+                matchKeys.append(MatchKey(scheme: .henkilotunnus, value: hetu.value))
+                continue
+            }
             let text = Self.cell(record, key.index)
             if text.isEmpty { continue }
             do {
@@ -182,25 +233,18 @@ struct CSVRecordMapper {
         }
 
         var observations: [FieldObservation] = []
+        swap(&observations, &spareObservations)
         observations.reserveCapacity(columns.count + 1)
-        func apply(_ column: Column) -> RowProblem? {
-            switch value(of: column, in: record) {
-            case .success(.some(let observation)): observations.append(observation)
-            case .success(.none): break
-            case .failure(let problem): return problem
-            }
-            return nil
-        }
         switch event {
         case nil, .newAddress:
-            for column in columns { if let problem = apply(column) { return .failure(problem) } }
+            if let problem = observe(record, into: &observations, where: { _ in true }) { return .failure(problem) }
         case .movedAbroad:
-            for column in columns where column.role != .domestic { if let problem = apply(column) { return .failure(problem) } }
+            if let problem = observe(record, into: &observations, where: { $0 != .domestic }) { return .failure(problem) }
             for field in StatusEvent.permanentAddressFields {
                 observations.append(FieldObservation(field: field, value: nil, locator: status?.locator))
             }
         case .addressProtected:
-            for column in columns where column.role == .none { if let problem = apply(column) { return .failure(problem) } }
+            if let problem = observe(record, into: &observations, where: { $0 == .none }) { return .failure(problem) }
             observations.append(FieldObservation(field: "turvakielto", value: "true", locator: status?.locator))
         case .deceased:
             observations.append(FieldObservation(field: "deceased_reported", value: "true", locator: status?.locator))
@@ -210,7 +254,7 @@ struct CSVRecordMapper {
 
         var validFromDate: Date?
         if let validFrom, let last = lastValidFrom, let range = Self.plainRange(record, validFrom.index),
-            record.rawBytes[range].elementsEqual(last.bytes)
+            Self.bytes(record, range, equal: last.bytes)
         {
             validFromDate = last.date
         } else if let validFrom {
@@ -220,7 +264,7 @@ struct CSVRecordMapper {
                     return .failure(RowProblem(column: validFrom.name, "the validity date is not a date in the form \(validFrom.pattern)"))
                 }
                 validFromDate = midnight(of: date)
-                if let range = Self.plainRange(record, validFrom.index) { lastValidFrom = (Array(record.rawBytes[range]), validFromDate!) }
+                if let range = Self.plainRange(record, validFrom.index) { lastValidFrom = (Array(record.bytes[range]), validFromDate!) }
             } else if !observations.isEmpty {
                 return .failure(RowProblem(column: validFrom.name, "the validity date is empty"))
             }
@@ -229,25 +273,59 @@ struct CSVRecordMapper {
         let start = Int64(record.location.byteOffset)
         return .success(
             ObservedRecord(
-                entityKind: entity, keys: matchKeys, validFrom: validFromDate, locator: "line \(record.location.line)",
-                rawRange: start..<(start + Int64(record.rawBytes.count)), observations: observations))
+                entityKind: entity, keys: matchKeys, validFrom: validFromDate, locator: Self.lineLocator(record.location.line),
+                rawRange: start..<(start + Int64(record.bytes.count)), observations: observations))
     }
 
-    /// The column's observation: `nil` for an empty cell the definition skips.
-    private func value(of column: Column, in record: CSVRecord) -> Result<FieldObservation?, RowProblem> {
-        if let range = Self.plainRange(record, column.index) {
+    /// Appends the observations of the columns whose role `includes` accepts; the first problem stops it.
+    @inline(__always)
+    private func observe(_ record: CSVRecordView, into observations: inout [FieldObservation], where includes: (AddressRole) -> Bool)
+        -> RowProblem?
+    {
+        steps.withUnsafeBufferPointer { steps in
+            for offset in 0..<steps.count where includes(steps[offset].role) {
+                if let problem = appendValue(of: steps, offset, in: record, to: &observations) { return problem }
+            }
+            return nil
+        }
+    }
+
+    /// The column's observation, if any, appended; a problem if its cell cannot be read.
+    @inline(__always)
+    private func appendValue(
+        of steps: UnsafeBufferPointer<ColumnStep>, _ offset: Int, in record: CSVRecordView, to observations: inout [FieldObservation]
+    ) -> RowProblem? {
+        if let range = Self.plainRange(record, steps[offset].index) {
             // The usual cell: nothing to trim or unescape. Empty, a byte-matched word, or (unconverted) the
-            // text itself, without copying the mapping and its word sets for every cell.
+            // text itself, without reaching the mapping and its word sets for every cell.
             if range.isEmpty {
-                return .success(column.emptyRemoves ? FieldObservation(field: column.field, value: nil, locator: column.locator) : nil)
+                if steps[offset].emptyRemoves {
+                    observations.append(FieldObservation(field: steps[offset].field, value: nil, locator: steps[offset].locator))
+                }
+                return nil
             }
-            if !column.byteWords.isEmpty, let value = column.byteWord(record, range) {
-                return .success(FieldObservation(field: column.field, value: value, locator: column.locator))
+            if steps[offset].hasByteWords, let value = columns[steps[offset].column].byteWord(record, range) {
+                observations.append(FieldObservation(field: steps[offset].field, value: value, locator: steps[offset].locator))
+                return nil
             }
-            if column.passesThrough {
-                return .success(FieldObservation(field: column.field, value: record.string(inPlain: range), locator: column.locator))
+            if steps[offset].passesThrough {
+                observations.append(
+                    FieldObservation(field: steps[offset].field, value: record.string(inPlain: range), locator: steps[offset].locator))
+                return nil
             }
         }
+        switch value(of: columns[steps[offset].column], in: record) {
+        case .success(.some(let observation)): observations.append(observation)
+        case .success(.none): break
+        case .failure(let problem): return problem
+        }
+        return nil
+    }
+
+    /// The column's observation, for a cell to trim, unescape or convert: `nil` for an empty cell the
+    /// definition skips.
+    @inline(never)
+    private func value(of column: Column, in record: CSVRecordView) -> Result<FieldObservation?, RowProblem> {
         var text = Self.cell(record, column.index)
         let mapping = column.mapping
         if mapping.uppercase { text = text.uppercased() }
@@ -307,18 +385,89 @@ struct CSVRecordMapper {
     }
 
     /// Where the cell's text lies in the record's bytes when it needs neither trimming nor unescaping
-    /// (empty, or starting and ending with printable ASCII), else `nil`.
-    static func plainRange(_ record: CSVRecord, _ index: Int) -> Range<Int>? {
-        guard !record.hasDoubledQuotes(at: index) else { return nil }
-        let range = record.byteRange(at: index)
-        guard let first = range.first else { return range }
-        let firstByte = record.rawBytes[first], lastByte = record.rawBytes[range.upperBound - 1]
-        return firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 ? range : nil
+    /// (empty, or starting and ending with printable ASCII or a letter that cannot be whitespace), else `nil`.
+    @inline(__always)
+    static func plainRange(_ record: CSVRecordView, _ index: Int) -> Range<Int>? {
+        let ends = record.fieldEnds
+        let packed = ends[index]
+        guard packed & 2 == 0 else { return nil }  // doubled quotes
+        var start = index == 0 ? 0 : Int(ends[index - 1] >> 2) + 1
+        var end = Int(packed >> 2)
+        if packed & 1 != 0 {  // quoted
+            start += 1
+            end -= 1
+        }
+        guard start < end else { return start..<start }
+        let firstByte = record.bytes[start], lastByte = record.bytes[end - 1]
+        if firstByte > 0x20 && firstByte < 0x80 && lastByte > 0x20 && lastByte < 0x80 { return start..<end }
+        // A letter such as ä or Ö at either end: no Unicode whitespace is among the characters
+        // U+00C0–U+07FF (UTF-8 lead bytes C3–DF), nor among a single-byte encoding's C0–FF.
+        let utf8 = record.encoding == .utf8
+        let startsWithText =
+            firstByte > 0x20 && firstByte < 0x80 || (utf8 ? firstByte >= 0xC3 && firstByte <= 0xDF : firstByte >= 0xC0)
+        guard startsWithText else { return nil }
+        let endsWithText: Bool
+        if lastByte > 0x20 && lastByte < 0x80 {
+            endsWithText = true
+        } else if utf8 {
+            endsWithText = lastByte < 0xC0 && end - start >= 2 && record.bytes[end - 2] >= 0xC3 && record.bytes[end - 2] <= 0xDF
+        } else {
+            endsWithText = lastByte >= 0xC0
+        }
+        return endsWithText ? start..<end : nil
     }
+
+    /// 1–64 printable ASCII bytes, as a plain range (no space at either end) already ensures at its ends.
+    @inline(__always)
+    static func isPrintableKey(_ record: CSVRecordView, _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty && range.count <= 64 else { return false }
+        for offset in range where record.bytes[offset] < 0x20 || record.bytes[offset] >= 0x7F { return false }
+        return true
+    }
+
+    /// Whether the bytes at `range` are `other`'s.
+    @inline(__always)
+    static func bytes(_ record: CSVRecordView, _ range: Range<Int>, equal other: [UInt8]) -> Bool {
+        guard range.count == other.count else { return false }
+        return other.withUnsafeBufferPointer { other in
+            for offset in 0..<other.count where record.bytes[range.lowerBound + offset] != other[offset] { return false }
+            return true
+        }
+    }
+
+    /// `line N` without the generic integer-to-text path of string interpolation (a row's every record).
+    static func lineLocator(_ line: Int) -> String {
+        guard line >= 0 && line < 10_000_000_000 else { return "line \(line)" }
+        var digits = 1
+        var power = 10
+        while power <= line {
+            digits += 1
+            power *= 10
+        }
+        var words: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &words) { output in
+            output[0] = 0x6C  // l
+            output[1] = 0x69  // i
+            output[2] = 0x6E  // n
+            output[3] = 0x65  // e
+            output[4] = 0x20
+            var rest = line
+            for offset in (5..<(5 + digits)).reversed() {
+                output[offset] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+            }
+            let text = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            return SmallString.make(text, count: 5 + digits, readable: 16, available: smallStrings)
+                ?? String(decoding: UnsafeBufferPointer(start: text, count: 5 + digits), as: UTF8.self)
+        }
+    }
+
+    /// ``SmallString/isAvailable``, read once.
+    static let smallStrings = SmallString.isAvailable
 
     /// The cell, without surrounding whitespace (vendors pad their columns; the register's values never
     /// start or end with a space).
-    static func cell(_ record: CSVRecord, _ index: Int) -> String {
+    static func cell(_ record: CSVRecordView, _ index: Int) -> String {
         if let range = plainRange(record, index) { return record.string(inPlain: range) }
         let text = record.string(at: index)
         guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
@@ -332,5 +481,15 @@ struct CSVRecordMapper {
     private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D) }
         return scalar.properties.isWhitespace
+    }
+}
+
+extension MatchKey.Scheme {
+    /// Schemes whose normal form is the text itself, printable and trimmed (no check digits).
+    var isPrintableText: Bool {
+        switch self {
+        case .customerNumber, .datahubParty, .datahubContract: true
+        case .henkilotunnus, .yTunnus, .gsrn: false
+        }
     }
 }

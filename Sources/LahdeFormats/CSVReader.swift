@@ -36,13 +36,15 @@ public final class CSVReader {
     /// The header's column names; `nil` when ``CSVDialect/hasHeader`` is off.
     public private(set) var header: CSVHeader?
     /// The field count every data record is checked against: the dialect's, else the header's.
-    public private(set) var expectedFieldCount: Int?
+    @exclusivity(unchecked) public private(set) var expectedFieldCount: Int?
 
     private var source: any ByteSource
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     private let readSize: Int
     private let classes: UnsafeMutablePointer<UInt8>
+    /// ``SmallString/isAvailable``, for the views handed out.
+    private let smallStrings = SmallString.isAvailable
 
     // The mutable state below is touched several times per record. Swift checks exclusive access to
     // class properties at run time, which perf showed to be about 15% of a whole read; `unchecked`
@@ -58,8 +60,8 @@ public final class CSVReader {
     /// File offset and line of the current record's first byte.
     @exclusivity(unchecked) private var recordFileOffset = 0
     @exclusivity(unchecked) private var line = 1
-    private var sourceExhausted = false
-    private var finished = false
+    @exclusivity(unchecked) private var sourceExhausted = false
+    @exclusivity(unchecked) private var finished = false
     /// The first `maxRecordBytes` bytes of a record being skipped as too long.
     @exclusivity(unchecked) private var oversizePrefix: [UInt8]?
 
@@ -116,6 +118,15 @@ public final class CSVReader {
     ///
     /// - Throws: Only what the ``ByteSource`` throws; the reader is finished afterwards.
     public func next() throws -> Result<CSVRecord, CSVRecordError>? {
+        switch try nextView() {
+        case nil: nil
+        case .success(let view): .success(view.copy())
+        case .failure(let error): .failure(error)
+        }
+    }
+
+    /// As ``next()``, but the record stays in the reader's buffer: valid only until the next call.
+    package func nextView() throws -> Result<CSVRecordView, CSVRecordError>? {
         guard !finished else { return nil }
         while true {
             if let recordEnd = scanner.scan(
@@ -143,7 +154,7 @@ public final class CSVReader {
 
     // MARK: - Records
 
-    private func completeRecord(end recordEnd: Int) -> Result<CSVRecord, CSVRecordError>? {
+    private func completeRecord(end recordEnd: Int) -> Result<CSVRecordView, CSVRecordError>? {
         let totalLength = scanner.discarded + recordEnd - start
         let contentLength = scanner.contentLength
         let location = CSVLocation(line: line, byteOffset: recordFileOffset)
@@ -165,9 +176,9 @@ public final class CSVReader {
                     rawByteCount: totalLength))
         }
 
-        let rawBytes = Array(UnsafeBufferPointer(start: buffer + start, count: recordEnd - start))
-        func failure(_ reason: CSVRecordError.Reason) -> Result<CSVRecord, CSVRecordError> {
-            .failure(CSVRecordError(reason: reason, location: location, rawBytes: rawBytes, rawByteCount: totalLength))
+        let recordBytes = UnsafeBufferPointer(start: buffer + start, count: recordEnd - start)
+        func failure(_ reason: CSVRecordError.Reason) -> Result<CSVRecordView, CSVRecordError> {
+            .failure(CSVRecordError(reason: reason, location: location, rawBytes: Array(recordBytes), rawByteCount: totalLength))
         }
         if let problem = scanner.problem {
             switch problem.kind {
@@ -187,9 +198,9 @@ public final class CSVReader {
             return failure(.wrongFieldCount(expected: expectedFieldCount, actual: scanner.fieldIndex))
         }
         return .success(
-            CSVRecord(
-                location: location, rawBytes: rawBytes, fieldEnds: scanner.copyFieldEnds(),
-                encoding: dialect.encoding, quote: dialect.quote))
+            CSVRecordView(
+                location: location, bytes: recordBytes, fieldEnds: scanner.fieldEndsBuffer,
+                encoding: dialect.encoding, quote: dialect.quote, smallStrings: smallStrings))
     }
 
     private func unterminatedQuoteError() -> CSVRecordError {

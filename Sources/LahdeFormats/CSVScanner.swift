@@ -54,6 +54,11 @@ struct CSVScanner: ~Copyable {
 
     let delimiter: UInt8
     let quote: UInt8?
+    /// ``quote`` as an `Int`, -1 for none, so a byte compares without unwrapping an optional.
+    let quoteByte: Int
+    /// The delimiter and the quote (the delimiter again when there is none) in every byte of a word.
+    private let delimiterPattern: UInt64
+    private let quotePattern: UInt64
 
     var state = State.fieldStart
     /// Packed field ends for ``CSVRecord``, offsets relative to the record start.
@@ -82,6 +87,9 @@ struct CSVScanner: ~Copyable {
     init(delimiter: UInt8, quote: UInt8?) {
         self.delimiter = delimiter
         self.quote = quote
+        self.quoteByte = quote.map(Int.init) ?? -1
+        self.delimiterPattern = UInt64(delimiter) &* 0x0101_0101_0101_0101
+        self.quotePattern = UInt64(quote ?? delimiter) &* 0x0101_0101_0101_0101
         self.fieldEnds = UnsafeMutablePointer<UInt32>.allocate(capacity: fieldEndCapacity)
     }
 
@@ -113,9 +121,9 @@ struct CSVScanner: ~Copyable {
         tracksFields = true
     }
 
-    /// The field ends of the complete record, for ``CSVRecord``.
-    func copyFieldEnds() -> [UInt32] {
-        Array(UnsafeBufferPointer(start: fieldEnds, count: fieldIndex))
+    /// The field ends of the complete record, valid until the next scan.
+    var fieldEndsBuffer: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: fieldEnds, count: fieldIndex)
     }
 
     /// Starts skipping an oversize record: keep finding its end, forget its fields.
@@ -154,12 +162,51 @@ struct CSVScanner: ~Copyable {
 
             case .unquoted:
                 while true {
+                    // Eight bytes at a time: one mask marks every byte that matters, each delimiter in it
+                    // ends a field here, and anything else (quote, CR, LF, NUL) goes to the byte switch
+                    // below. Fields are short (customer exports average under eight bytes), so a word
+                    // often ends several.
+                    var fieldBegin = -1
+                    words: while p &+ 8 <= end {
+                        var mask = specialBytes(UnsafeRawPointer(buffer + p).loadUnaligned(as: UInt64.self))
+                        if mask == 0 {
+                            p &+= 8
+                            continue
+                        }
+                        let base = p
+                        repeat {
+                            let q = base &+ (mask.trailingZeroBitCount &>> 3)
+                            if buffer[q] != delimiter {
+                                p = q
+                                // A quote opening the field after a delimiter found in the word.
+                                if q == fieldBegin && Int(buffer[q]) == quoteByte {
+                                    state = .fieldStart
+                                    continue machine
+                                }
+                                break words
+                            }
+                            endField(at: q, recordStart: start)
+                            fieldBegin = q &+ 1
+                            mask &= mask &- 1
+                        } while mask != 0
+                        // Every byte of the word is done: the rest after its last delimiter is ordinary.
+                        p = base &+ 8
+                        // At a field's first byte the next word tells whether it opens a quote; at the
+                        // buffer's end, the field-start state does once more bytes are in.
+                        if p == fieldBegin && p &+ 8 > end {
+                            state = .fieldStart
+                            continue machine
+                        }
+                    }
                     p = Self.skipOrdinary(buffer, classes: classes, from: p, to: end)
                     guard p < end else { return nil }
                     switch classes[Int(buffer[p])] {
                     case Self.delimiterClass:
                         endField(at: p, recordStart: start)
                         p += 1
+                        // Most fields are unquoted: stay in this loop rather than going round the state
+                        // switch twice per field (`fieldStart`, then `unquoted`).
+                        if p < end && Int(buffer[p]) != quoteByte { continue }
                         state = .fieldStart
                         continue machine
                     case Self.lineFeedClass:
@@ -277,6 +324,23 @@ struct CSVScanner: ~Copyable {
         var p = position
         while p < end && classes[Int(buffer[p])] == 0 { p += 1 }
         return p
+    }
+
+    /// 0x80 in each byte of `word` (eight bytes from the buffer, first byte lowest) that is the delimiter,
+    /// the quote, or below 0x0E (NUL, LF and CR among them), and 0 elsewhere. Exact, so every set bit is
+    /// a byte to look at; a tab or other control byte is a false alarm the byte switch skips.
+    @inline(__always)
+    private func specialBytes(_ word: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 {
+            // High bit of (low seven bits + 0x7F) says "a low bit is set", OR the byte's own high bit:
+            // a byte is zero exactly when neither is; no carry crosses into the next byte.
+            ~(((value & low7) &+ low7) | value | low7)
+        }
+        let word = UInt64(littleEndian: word)
+        // Below 0x0E: low seven bits + 0x72 stays under 0x80, and the high bit is clear.
+        let control = ~(((word & low7) &+ 0x7272_7272_7272_7272) | word) & 0x8080_8080_8080_8080
+        return zeroBytes(word ^ delimiterPattern) | zeroBytes(word ^ quotePattern) | control
     }
 
     @inline(__always)

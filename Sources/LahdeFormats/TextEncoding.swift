@@ -66,7 +66,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
     ///
     /// Collapsing during the transcoding copy means a quoted CSV field costs one pass, not an unescape
     /// pass plus a decode pass.
-    func decodeValidated(_ bytes: UnsafeRawBufferPointer, collapsingDoubled quote: UInt8?) -> String {
+    @usableFromInline package func decodeValidated(_ bytes: UnsafeRawBufferPointer, collapsingDoubled quote: UInt8?) -> String {
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return "" }
         if self == .utf8 && quote == nil {

@@ -42,6 +42,22 @@ struct CSVConnectorTests {
         #expect(record.rawRange == headerBytes..<(headerBytes + Int64(CSVTest.latin1(rows).count)))
     }
 
+    @Test("a cell that starts or ends with a letter such as Ä or ä is taken as written; Unicode spaces around one are trimmed")
+    func lettersAndUnicodeSpacesAtTheEnds() throws {
+        let utf8 = Self.addressUpdate.replacingOccurrences(of: "iso-8859-1", with: "utf-8")
+        let cases: [(definition: String, bytes: [UInt8])] = [
+            (utf8, Array((Self.header + "100001;\(Self.aino);01;15.01.2026;Äänekoskentie 1 ä;40100;;;\u{3000}FI\u{00A0}\n").utf8)),
+            (utf8, Array((Self.header + "100001;\(Self.aino);01;15.01.2026;\u{2003}Äänekoskentie 1 ä\u{0085};40100;;;FI\n").utf8)),
+            (Self.addressUpdate, CSVTest.latin1(Self.header + "100001;\(Self.aino);01;15.01.2026;Äänekoskentie 1 ä;40100;;;\u{00A0}FI\u{00A0}\n")),
+        ]
+        for (definition, bytes) in cases {
+            let items = try CSVTest.items(try CSVTest.decoded(definition), try CSVTest.file(bytes))
+            let record = try #require(items.first?.csvRecord)
+            #expect(record.csvFieldValues["address.permanent.street"] == "Äänekoskentie 1 ä")
+            #expect(record.csvFieldValues["language"] == "FI")
+        }
+    }
+
     @Test("the byte range re-reads exactly the row, also after a quoted line break (which the line numbers count)")
     func rawRangeAndLines() throws {
         let rows = "100001;\(Self.aino);01;15.01.2026;\"Rivi 1\nRivi 2\";40100;;;\n100002;;05;;;;;;\n"

@@ -29,6 +29,29 @@ struct CSVQuotingTests {
         #expect(fields(try readAll(input)) == expected)
     }
 
+    @Test("fields found eight bytes at a time: quotes opening, stray quotes, control bytes and line ends at every offset of a word and every chunk size")
+    func everyWordOffset() throws {
+        var text = ""
+        var expected: [[String]] = []
+        for pad in 0..<10 {
+            let plain = String(repeating: "x", count: pad)
+            text += [plain, "\"q;\"\"\(pad)\"", "", "\"\"", plain + "y", "\"a\r\nb\"", plain].joined(separator: ";") + "\r\n"
+            expected.append([plain, "q;\"\(pad)", "", "", plain + "y", "a\r\nb", plain])
+            text += [plain, ";;", plain, "\n"].joined()
+            expected.append([plain, "", plain])
+            // Tabs and other control bytes are ordinary data that the word mask flags for a second look.
+            text += [plain + "\t", "\u{0B}\u{0C}" + plain, "\u{01}", "\"\t\""].joined(separator: ";") + "\n"
+            expected.append([plain + "\t", "\u{0B}\u{0C}" + plain, "\u{01}", "\t"])
+        }
+        let stray = "abcdefgh;ij\"k;l\n"
+        for maxReadSize in [1, 2, 3, 5, 7, 8, 9, 13, 64, .max] {
+            let results = try readAll(Array(text.utf8), maxReadSize: maxReadSize, readSize: min(maxReadSize, 4096))
+            #expect(fields(results) == expected, "maxReadSize \(maxReadSize)")
+            let strayResults = try readAll(Array(stray.utf8), maxReadSize: maxReadSize, readSize: min(maxReadSize, 4096))
+            #expect(strayResults.first?.failure?.reason == .strayQuote(offset: 11, field: 1), "maxReadSize \(maxReadSize)")
+        }
+    }
+
     @Test("an empty quoted field differs from an empty field only in isQuoted")
     func emptyVersusQuotedEmpty() throws {
         let record = try #require(try readAll(";\"\";x;\"y\"\n").first?.success)

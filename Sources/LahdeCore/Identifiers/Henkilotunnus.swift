@@ -75,25 +75,27 @@ public struct Henkilotunnus: FinnishIdentifier, CustomDebugStringConvertible, Cu
     /// parse then reads (and explains, if it is wrong). Same rules, a tenth of the work per row.
     static func parseCanonical(_ text: String) -> Henkilotunnus? {
         var utf8 = text
-        return utf8.withUTF8 { bytes -> Henkilotunnus? in
-            guard bytes.count == 11 else { return nil }
-            func digits(_ from: Int, _ count: Int) -> Int? {
-                var value = 0
-                for offset in from..<(from + count) {
-                    let byte = bytes[offset]
-                    guard byte >= 0x30 && byte <= 0x39 else { return nil }
-                    value = value * 10 + Int(byte &- 0x30)
-                }
-                return value
-            }
-            guard let day = digits(0, 2), let month = digits(2, 2), let yearInCentury = digits(4, 2),
-                let century = century(forSign: Unicode.Scalar(bytes[6])), let individualNumber = digits(7, 3), individualNumber >= 2,
-                let birthDate = CalendarDate(year: century + yearInCentury, month: month, day: day)
-            else { return nil }
-            let checked = ((day * 100 + month) * 100 + yearInCentury) * 1000 + individualNumber
-            guard checkAlphabet[checked % 31].value == UInt32(bytes[10]) else { return nil }
-            return Henkilotunnus(value: text, birthDate: birthDate, individualNumber: individualNumber)
-        }
+        return utf8.withUTF8 { bytes in parseCanonical(bytes: bytes) { text } }
+    }
+
+    /// ``parseCanonical(_:)`` on bytes a reader has not turned into a `String` yet: `text` makes the
+    /// value only once the bytes have passed.
+    package static func parseCanonical(bytes: UnsafeBufferPointer<UInt8>, text: () -> String) -> Henkilotunnus? {
+        guard bytes.count == 11 else { return nil }
+        // Each digit byte minus "0" must be 0–9; any other byte wraps to 10 or above.
+        @inline(__always) func digit(_ offset: Int) -> Int { Int(bytes[offset] &- 0x30) }
+        let d0 = digit(0), d1 = digit(1), d2 = digit(2), d3 = digit(3), d4 = digit(4), d5 = digit(5)
+        let d7 = digit(7), d8 = digit(8), d9 = digit(9)
+        guard d0 < 10, d1 < 10, d2 < 10, d3 < 10, d4 < 10, d5 < 10, d7 < 10, d8 < 10, d9 < 10
+        else { return nil }
+        let day = d0 * 10 + d1, month = d2 * 10 + d3, yearInCentury = d4 * 10 + d5
+        let individualNumber = (d7 * 10 + d8) * 10 + d9
+        guard individualNumber >= 2, let century = century(forSign: Unicode.Scalar(bytes[6])),
+            let birthDate = CalendarDate(year: century + yearInCentury, month: month, day: day)
+        else { return nil }
+        let checked = ((day * 100 + month) * 100 + yearInCentury) * 1000 + individualNumber
+        guard checkBytes[checked % 31] == bytes[10] else { return nil }
+        return Henkilotunnus(value: text(), birthDate: birthDate, individualNumber: individualNumber)
     }
 
     /// The check character for nine digits `DDMMYYZZZ` (the separator does not take part), or
@@ -122,6 +124,8 @@ public struct Henkilotunnus: FinnishIdentifier, CustomDebugStringConvertible, Cu
 
     /// The 31 check characters (Finlex table): digits, then letters without G, I, O, Q and Z.
     private static let checkAlphabet = Array("0123456789ABCDEFHJKLMNPRSTUVWXY".unicodeScalars)
+    /// ``checkAlphabet`` as bytes, for the byte-level parse.
+    private static let checkBytes = Array("0123456789ABCDEFHJKLMNPRSTUVWXY".utf8)
 
     public init(from decoder: any Decoder) throws { self = try Self.decodeValue(from: decoder) }
     public func encode(to encoder: any Encoder) throws { try encodeValue(to: encoder) }
