@@ -6,7 +6,8 @@ import LahdeStore
 import Logging
 
 /// `lahde-bench [PERSONS]`: the load benchmark of BENCHMARKS.md (`lahde-bench parsers [MB]`: the parsers;
-/// `lahde-bench datahub [MB] [plain|xsd]`: the Datahub parser phase alone, without a database).
+/// `lahde-bench datahub [MB] [plain|xsd]`: the Datahub parser phase alone, without a database;
+/// `lahde-bench csv-load [ROWS]`: a customer-system CSV export end to end into the register).
 ///
 /// In one run, against one server: a `psql \copy` of the same rows into a bare UNLOGGED table (the
 /// baseline), the initial load of PERSONS synthetic persons into an empty register, an update in which
@@ -40,6 +41,13 @@ struct Benchmark {
         let connection = try PostgresConnection(conninfo: conninfo)
         try connection.execute(script: "DROP SCHEMA IF EXISTS lahde CASCADE; DROP SCHEMA IF EXISTS register CASCADE; DROP TABLE IF EXISTS lahde_schema_migration")
         try Migrator(connection: connection).migrate()
+        if arguments.first == "csv-load" {
+            let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
+                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
+            let rows = arguments.dropFirst().first.flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } ?? 100_000
+            try CSVLoadBenchmark.run(rows: rows, connection: connection, conninfo: conninfo, work: work, connectors: connectors)
+            return
+        }
         if parsersOnly {
             let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
                 ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
