@@ -100,9 +100,6 @@ public final class RegisterLoader {
         let catalogue = try FieldCatalogue.load(from: connection)
         try refreshTrust(catalogue)
 
-        // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
-        // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
-        try connection.query("SET LOCAL work_mem = '256MB'")
         // The merge's statements are planned once each and run over whole sets; compiling them with JIT
         // costs more than it saves, and the planner's estimates for freshly filled work tables (which drive
         // the JIT thresholds) are guesses anyway.
@@ -120,6 +117,8 @@ public final class RegisterLoader {
         }
         logger.debug(
             "staged", metadata: ["rows": "\(staged)", "ms": "\((DispatchTime.now().uptimeNanoseconds - stagingStart) / 1_000_000)"])
+        // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
+        // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
         try connection.query("SET LOCAL work_mem = '\(Self.workMemoryMegabytes(stagedRows: staged))MB'")
 
         for statement in MergeStatements.prepare { try timed(statement) }

@@ -15,6 +15,8 @@ struct Stager {
     private var tags: RecordTags
     /// Whether any staged record observes a `reference` field, whose values the merge must resolve to ids.
     private(set) var stagedReferences = false
+    /// The entity kinds that have `reference` fields: only their records need a look at each field's type.
+    private let kindsWithReferences: Set<EntityKind>
     /// Whether any staged record corrects a henkilötunnus (a `C` item).
     private(set) var stagedCorrections = false
     private var recordNumber = 0
@@ -31,6 +33,7 @@ struct Stager {
         self.input = input
         self.suppression = suppression
         self.tags = RecordTags(batch: batch)
+        kindsWithReferences = Set(catalogue.fields.values.filter { $0.valueType == .reference }.map(\.entityKind))
     }
 
     mutating func stage(_ item: FeedItem, into writer: inout CopyInWriter) throws {
@@ -70,7 +73,7 @@ struct Stager {
                 try writeRejected(locator: record.locator, reason: problem, raw: raw, into: &writer)
                 return
             }
-            if !stagedReferences,
+            if !stagedReferences, kindsWithReferences.contains(record.entityKind),
                 record.observations.contains(where: { catalogue.fields[$0.field]?.valueType == .reference })
             {
                 stagedReferences = true

@@ -41,16 +41,14 @@ struct Benchmark {
         let connection = try PostgresConnection(conninfo: conninfo)
         try connection.execute(script: "DROP SCHEMA IF EXISTS lahde CASCADE; DROP SCHEMA IF EXISTS register CASCADE; DROP TABLE IF EXISTS lahde_schema_migration")
         try Migrator(connection: connection).migrate()
+        let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
         if arguments.first == "csv-load" {
-            let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
-                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
             let rows = arguments.dropFirst().first.flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } ?? 100_000
             try CSVLoadBenchmark.run(rows: rows, connection: connection, conninfo: conninfo, work: work, connectors: connectors)
             return
         }
         if parsersOnly {
-            let connectors = ProcessInfo.processInfo.environment["LAHDE_CONNECTORS"].map { URL(fileURLWithPath: $0) }
-                ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("connectors")
             try ParserBenchmark.run(megabytes: persons, work: work, connectors: connectors, catalogue: FieldCatalogue.load(from: connection))
             return
         }
