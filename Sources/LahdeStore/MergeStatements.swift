@@ -394,37 +394,45 @@ enum MergeStatements {
 
     /// Per-record and per-field counts. A record counts as applied if any of its values was written (or it
     /// created its entity), else superseded if any lost, else unchanged.
+    ///
+    /// Each decision carries its candidate's record; the only other candidates are the losers of contested
+    /// entity-fields (none without contests), found by their observation number, never by joining a million
+    /// candidates to their decisions on three columns. Every count comes from one pass over its set.
     static let counts = """
         WITH outcome AS (
-            SELECT c.record_no,
-                   CASE WHEN c.seq <> d.seq THEN 'superseded'
-                        WHEN d.rule IN (\(applied)) THEN 'applied'
+            SELECT d.record_no,
+                   CASE WHEN d.rule IN (\(applied)) THEN 'applied'
                         WHEN d.rule = 'confirmed' THEN 'confirmed'
                         WHEN d.rule = 'protected' THEN 'protected'
                         WHEN d.rule = 'unchanged' THEN 'unchanged'
                         ELSE 'superseded' END AS outcome
-            FROM m_cand c JOIN m_decided d USING (entity_kind, entity_id, field)),
+            FROM m_decided d
+            UNION ALL
+            SELECT c.record_no, 'superseded'
+            FROM m_cand c JOIN m_contested k USING (entity_kind, entity_id, field)
+            WHERE NOT EXISTS (SELECT 1 FROM m_decided d WHERE d.seq = c.seq)),
+        by_record AS (
+            SELECT record_no, bool_or(outcome = 'applied') AS applied, bool_or(outcome IN ('superseded', 'protected')) AS lost
+            FROM outcome GROUP BY record_no),
         per_record AS (
-            SELECT r.record_no,
-                   CASE WHEN r.created OR r.rekeyed OR bool_or(o.outcome = 'applied') THEN 'applied'
-                        WHEN bool_or(o.outcome IN ('superseded', 'protected')) THEN 'superseded'
+            SELECT CASE WHEN r.created OR r.rekeyed OR o.applied THEN 'applied'
+                        WHEN o.lost THEN 'superseded'
                         ELSE 'unchanged' END AS outcome
-            FROM m_rec r LEFT JOIN outcome o USING (record_no)
-            WHERE r.problem IS NULL OR r.problem = 'ignored'
-            GROUP BY r.record_no, r.created, r.rekeyed)
-        SELECT
-            (SELECT count(*) FROM lahde.stage_item WHERE item IN ('R', 'Q', 'S')) AS read,
-            (SELECT count(*) FROM lahde.stage_item WHERE item = 'S') AS suppressed,
-            (SELECT count(*) FROM per_record WHERE outcome = 'applied') AS applied,
-            (SELECT count(*) FROM per_record WHERE outcome = 'unchanged') AS unchanged,
-            (SELECT count(*) FROM per_record WHERE outcome = 'superseded') AS superseded,
-            (SELECT count(*) FROM lahde.stage_item WHERE item = 'Q') + (SELECT count(*) FROM m_rec WHERE problem <> 'ignored') AS quarantined,
-            (SELECT count(*) FROM outcome) AS f_observed,
-            (SELECT count(*) FROM outcome WHERE outcome = 'applied') AS f_applied,
-            (SELECT count(*) FROM outcome WHERE outcome = 'confirmed') AS f_confirmed,
-            (SELECT count(*) FROM outcome WHERE outcome = 'unchanged') AS f_unchanged,
-            (SELECT count(*) FROM outcome WHERE outcome = 'superseded') AS f_superseded,
-            (SELECT count(*) FROM outcome WHERE outcome = 'protected') AS f_protected
+            FROM m_rec r LEFT JOIN by_record o USING (record_no)
+            WHERE r.problem IS NULL OR r.problem = 'ignored')
+        SELECT s.read, s.suppressed, p.applied, p.unchanged, p.superseded,
+               s.quarantined + (SELECT count(*) FROM m_rec WHERE problem <> 'ignored') AS quarantined,
+               (SELECT count(*) FROM m_rec WHERE created) AS created,
+               f.f_observed, f.f_applied, f.f_confirmed, f.f_unchanged, f.f_superseded, f.f_protected
+        FROM (SELECT count(*) AS read, count(*) FILTER (WHERE item = 'S') AS suppressed, count(*) FILTER (WHERE item = 'Q') AS quarantined
+              FROM lahde.stage_item WHERE item IN ('R', 'Q', 'S')) s,
+             (SELECT count(*) FILTER (WHERE outcome = 'applied') AS applied, count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged,
+                     count(*) FILTER (WHERE outcome = 'superseded') AS superseded
+              FROM per_record) p,
+             (SELECT count(*) AS f_observed, count(*) FILTER (WHERE outcome = 'applied') AS f_applied,
+                     count(*) FILTER (WHERE outcome = 'confirmed') AS f_confirmed, count(*) FILTER (WHERE outcome = 'unchanged') AS f_unchanged,
+                     count(*) FILTER (WHERE outcome = 'superseded') AS f_superseded, count(*) FILTER (WHERE outcome = 'protected') AS f_protected
+              FROM outcome) f
         """
 
     static let quarantineFromStage = """

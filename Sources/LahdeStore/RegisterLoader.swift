@@ -19,6 +19,8 @@ public final class RegisterLoader {
     private let lockMode: MergeLock.Mode
     private let suppressionKey: SuppressionKey?
     private let logger: Logger
+    /// How many entities the last merge created (see `createdEntitiesWorthAnalysing`).
+    private var createdEntities = 0
 
     /// - Parameter suppressionKey: the key of the erased people's identifier hashes; required once anyone
     ///   has been erased from this register, so that their records are suppressed.
@@ -65,6 +67,7 @@ public final class RegisterLoader {
         ).first, let batchID = started.int("batch_id"), let receivedAt = started["started_at"]
         else { throw PostgresError(kind: .protocolError, message: "the ledger did not return a batch id") }
 
+        createdEntities = 0
         do {
             let report = try connection.transaction {
                 let report = try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
@@ -72,6 +75,7 @@ public final class RegisterLoader {
                 return report
             }
             logger.info("batch loaded", metadata: ["batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)"])
+            if createdEntities >= Self.createdEntitiesWorthAnalysing { refreshStatistics() }
             return report
         } catch {
             let message = Redaction.maskingHenkilotunnus(in: "\(error)")
@@ -120,6 +124,10 @@ public final class RegisterLoader {
         // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
         // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
         try connection.query("SET LOCAL work_mem = '\(Self.workMemoryMegabytes(stagedRows: staged))MB'")
+        // The staging table's statistics are the previous batch's (or none): without fresh ones the planner
+        // takes a million staged rows for a few thousand and joins them row by row through indexes. The
+        // columns the merge joins and filters on are enough; sampling the tags would cost more than it tells.
+        try timed("ANALYZE lahde.stage_item (item, record_no, name)")
 
         for statement in MergeStatements.prepare { try timed(statement) }
         try connection.query(MergeStatements.context, batchID, policy.name, receivedAt, policy.createsEntities, policy.unmatched == .ignore)
@@ -154,6 +162,7 @@ public final class RegisterLoader {
             throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
         }
         let counts = BatchReport.Counts(row)
+        createdEntities = row.int("created") ?? 0
         var fields = BatchReport.FieldCounts()
         fields.observed = row.int("f_observed") ?? 0
         fields.applied = row.int("f_applied") ?? 0
@@ -170,6 +179,27 @@ public final class RegisterLoader {
             """, batchID, counts.read, counts.applied, counts.unchanged, counts.superseded, counts.quarantined, counts.suppressed,
             fieldJSON)
         return BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
+    }
+
+    /// A batch that created this many entities has changed the register's tables enough that the planner's
+    /// old statistics mislead the next batch (an initial load's tables look empty to it, and it would then
+    /// match a million updates through the indexes one by one). Autovacuum analyses them too, but only about
+    /// a minute later, and an import of several files does not wait for it.
+    static let createdEntitiesWorthAnalysing = 10_000
+
+    /// Analyses the register's tables and the current provenance; a failure costs only speed, never the
+    /// batch, which has committed.
+    private func refreshStatistics() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            let tables = try connection.query(
+                "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'register' ORDER BY 1"
+            ).rows.compactMap { $0["name"] }
+            try connection.query("ANALYZE " + (tables + ["lahde.field_tag"]).joined(separator: ", "))
+            logger.debug("statistics refreshed", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)"])
+        } catch {
+            logger.warning("could not refresh the register's statistics", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Memory for each sort and hash of the merge, in proportion to the batch: the merge sorts and hashes
