@@ -50,6 +50,7 @@ public final class RegisterLoader {
         alsoRecord: (_ connection: PostgresConnection, _ batchID: Int) throws -> Void = { _, _ in },
         produce: (_ emit: (FeedItem) throws -> Void) throws -> Void
     ) throws -> BatchReport {
+        let loadStart = DispatchTime.now().uptimeNanoseconds
         try MergeLock.acquire(connection, mode: lockMode)
         defer { MergeLock.release(connection) }
 
@@ -69,12 +70,20 @@ public final class RegisterLoader {
 
         createdEntities = 0
         do {
+            var commitStart: UInt64 = 0
             let report = try connection.transaction {
                 let report = try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
                 try alsoRecord(connection, batchID)
+                commitStart = DispatchTime.now().uptimeNanoseconds
                 return report
             }
-            logger.info("batch loaded", metadata: ["batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)"])
+            logger.debug("committed", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - commitStart) / 1_000_000)"])
+            logger.info(
+                "batch loaded",
+                metadata: [
+                    "batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)",
+                    "ms": "\((DispatchTime.now().uptimeNanoseconds - loadStart) / 1_000_000)",
+                ])
             if createdEntities >= Self.createdEntitiesWorthAnalysing { refreshStatistics() }
             return report
         } catch {
@@ -108,7 +117,7 @@ public final class RegisterLoader {
         // costs more than it saves, and the planner's estimates for freshly filled work tables (which drive
         // the JIT thresholds) are guesses anyway.
         try connection.query("SET LOCAL jit = off")
-        try connection.query("TRUNCATE lahde.stage_item")
+        try timed("TRUNCATE lahde.stage_item")
         let policy = self.policy
         var stager = Stager(
             catalogue: catalogue, input: input, suppression: try suppression(),
@@ -158,7 +167,10 @@ public final class RegisterLoader {
         try timed(contested ? MergeStatements.decidedTags : MergeStatements.stagedTags)
         try quarantine(input, batchID: batchID)
 
-        guard let row = try connection.query(MergeStatements.counts).first else {
+        let countsStart = DispatchTime.now().uptimeNanoseconds
+        let countRows = try connection.query(MergeStatements.counts)
+        logger.debug("counted", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - countsStart) / 1_000_000)"])
+        guard let row = countRows.first else {
             throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
         }
         let counts = BatchReport.Counts(row)
@@ -178,6 +190,11 @@ public final class RegisterLoader {
             WHERE batch_id = $1
             """, batchID, counts.read, counts.applied, counts.unchanged, counts.superseded, counts.quarantined, counts.suppressed,
             fieldJSON)
+        // The staged copy of the feed is personal data and, for a large file, gigabytes: it goes with the
+        // batch that made it (truncated in place, as the table was emptied in this transaction) rather than
+        // lingering until the next import, whose commit would otherwise pay for removing its files — a
+        // 100-row delta after a million-person update spent 0.9 s of its 1.2 s committing that.
+        try timed("TRUNCATE lahde.stage_item")
         return BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
     }
 

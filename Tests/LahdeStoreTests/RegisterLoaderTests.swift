@@ -63,6 +63,8 @@ struct RegisterLoaderTests {
         #expect(ledger["status"] == "loaded")
         #expect(ledger.int("read") == 2)
         #expect(ledger.int("applied") == 2)
+        // The staged copy of the feed (values, raw bytes of rejected rows) does not outlive its batch.
+        #expect(try db.query("SELECT count(*) AS n FROM lahde.stage_item").first?.int("n") == 0)
     }
 
     @Test("loading the same content again — same or other name — changes nothing and says so; --force changes nothing")
