@@ -60,7 +60,8 @@ enum MergeStatements {
 
     /// For connectors that may create entities: one new party per distinct first key among the records
     /// that found none (numbered in file order, so a replay numbers them alike), one accounting point per
-    /// new GSRN, and every key of the batch's records registered.
+    /// new GSRN, and every key of the batch's records registered (a new party's first key with the party,
+    /// its further keys after it; those need looking up, the first ones do not).
     static let create = [
         """
         CREATE TEMP TABLE m_new ON COMMIT DROP AS
@@ -92,6 +93,7 @@ enum MergeStatements {
         SELECT DISTINCT ON (k.scheme, k.value) k.scheme, k.value, r.entity_id, (SELECT batch_id FROM m_ctx), r.locator
         FROM m_key k JOIN m_rec r USING (record_no)
         WHERE r.entity_kind = 'party' AND r.entity_id IS NOT NULL AND r.problem IS NULL AND NOT r.keys_known AND k.scheme <> 'gsrn'
+          AND NOT (r.created AND k.priority = 0)
           AND NOT EXISTS (SELECT 1 FROM register.party_identifier i WHERE i.scheme = k.scheme AND i.value = k.value)
         ORDER BY k.scheme, k.value, r.record_no
         ON CONFLICT (scheme, value) DO NOTHING
