@@ -79,14 +79,7 @@ public enum FieldValueType: String, Sendable, CaseIterable {
             }
             return value
         case .phone:
-            if let compact = Self.asciiPhone(value) {
-                guard let compact else { throw ValueError("is not a phone number") }
-                return compact
-            }
-            let compact = value.filter { $0 != " " && $0 != "-" }
-            guard compact.count >= 5, compact.count <= 20,
-                compact.enumerated().allSatisfy({ $0.element.isASCII && ($0.element.isNumber || ($0.offset == 0 && $0.element == "+")) })
-            else { throw ValueError("is not a phone number") }
+            guard let compact = Self.compactPhone(value) else { throw ValueError("is not a phone number") }
             return compact
         case .partyType:
             guard value == "person" || value == "organisation" else { throw ValueError("is neither 'person' nor 'organisation'") }
@@ -124,24 +117,24 @@ extension FieldValueType {
         }
     }
 
-    /// The phone check on an all-ASCII value's bytes: `.some(nil)` refuses it, `.some(number)` is its
-    /// compact form (spaces and hyphens dropped), nil sends any other value to the checks on characters.
-    static func asciiPhone(_ value: String) -> String?? {
+    /// A phone number's compact form (ASCII digits with an optional leading `+`, spaces and hyphens
+    /// dropped, 5–20 long), or nil if the value is not one. On bytes alone: a phone number is ASCII, so any
+    /// byte beyond it refuses the value, as the ASCII-digit check on characters did.
+    static func compactPhone(_ value: String) -> String? {
         var value = value
-        return value.withUTF8 { bytes -> String?? in
+        return value.withUTF8 { bytes -> String? in
             var compact = [UInt8]()
             compact.reserveCapacity(bytes.count)
             for byte in bytes {
                 switch byte {
-                case 0x80...: return .none
                 case UInt8(ascii: " "), UInt8(ascii: "-"): continue
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): compact.append(byte)
                 case UInt8(ascii: "+") where compact.isEmpty: compact.append(byte)
-                default: return .some(nil)
+                default: return nil
                 }
             }
-            guard (5...20).contains(compact.count) else { return .some(nil) }
-            return .some(String(decoding: compact, as: UTF8.self))
+            guard (5...20).contains(compact.count) else { return nil }
+            return String(decoding: compact, as: UTF8.self)
         }
     }
 }

@@ -423,12 +423,11 @@ enum MergeStatements {
                         ELSE 'unchanged' END AS outcome
             FROM m_rec r LEFT JOIN by_record o USING (record_no)
             WHERE r.problem IS NULL OR r.problem = 'ignored')
-        SELECT s.read, s.suppressed, p.applied, p.unchanged, p.superseded,
-               s.quarantined + (SELECT count(*) FROM m_rec WHERE problem <> 'ignored') AS quarantined,
-               (SELECT count(*) FROM m_rec WHERE created) AS created,
+        SELECT s.read, s.suppressed, p.applied, p.unchanged, p.superseded, s.quarantined + m.unplaced AS quarantined, m.created,
                f.f_observed, f.f_applied, f.f_confirmed, f.f_unchanged, f.f_superseded, f.f_protected
         FROM (SELECT count(*) AS read, count(*) FILTER (WHERE item = 'S') AS suppressed, count(*) FILTER (WHERE item = 'Q') AS quarantined
               FROM lahde.stage_item WHERE item IN ('R', 'Q', 'S')) s,
+             (SELECT count(*) FILTER (WHERE problem <> 'ignored') AS unplaced, count(*) FILTER (WHERE created) AS created FROM m_rec) m,
              (SELECT count(*) FILTER (WHERE outcome = 'applied') AS applied, count(*) FILTER (WHERE outcome = 'unchanged') AS unchanged,
                      count(*) FILTER (WHERE outcome = 'superseded') AS superseded
               FROM per_record) p,

@@ -19,8 +19,6 @@ public final class RegisterLoader {
     private let lockMode: MergeLock.Mode
     private let suppressionKey: SuppressionKey?
     private let logger: Logger
-    /// How many entities the last merge created (see `createdEntitiesWorthAnalysing`).
-    private var createdEntities = 0
 
     /// - Parameter suppressionKey: the key of the erased people's identifier hashes; required once anyone
     ///   has been erased from this register, so that their records are suppressed.
@@ -68,21 +66,20 @@ public final class RegisterLoader {
         ).first, let batchID = started.int("batch_id"), let receivedAt = started["started_at"]
         else { throw PostgresError(kind: .protocolError, message: "the ledger did not return a batch id") }
 
-        createdEntities = 0
         do {
             var commitStart: UInt64 = 0
-            let report = try connection.transaction {
-                let report = try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
+            let (report, createdEntities) = try connection.transaction {
+                let merged = try merge(input, batchID: batchID, receivedAt: receivedAt, produce: produce)
                 try alsoRecord(connection, batchID)
                 commitStart = DispatchTime.now().uptimeNanoseconds
-                return report
+                return merged
             }
-            logger.debug("committed", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - commitStart) / 1_000_000)"])
+            logger.debug("committed", metadata: ["ms": "\(Self.milliseconds(since: commitStart))"])
             logger.info(
                 "batch loaded",
                 metadata: [
                     "batch": "\(batchID)", "connector": "\(policy.name)", "read": "\(report.counts.read)",
-                    "ms": "\((DispatchTime.now().uptimeNanoseconds - loadStart) / 1_000_000)",
+                    "ms": "\(Self.milliseconds(since: loadStart))",
                 ])
             if createdEntities >= Self.createdEntitiesWorthAnalysing { refreshStatistics() }
             return report
@@ -107,9 +104,10 @@ public final class RegisterLoader {
 
     // MARK: - The batch transaction
 
+    /// - Returns: the batch's report, and how many entities it created (see `createdEntitiesWorthAnalysing`).
     private func merge(
         _ input: BatchInput, batchID: Int, receivedAt: String, produce: (_ emit: (FeedItem) throws -> Void) throws -> Void
-    ) throws -> BatchReport {
+    ) throws -> (report: BatchReport, createdEntities: Int) {
         let catalogue = try FieldCatalogue.load(from: connection)
         try refreshTrust(catalogue)
 
@@ -129,7 +127,7 @@ public final class RegisterLoader {
             try produce { item in try stager.stage(item, into: &writer) }
         }
         logger.debug(
-            "staged", metadata: ["rows": "\(staged)", "ms": "\((DispatchTime.now().uptimeNanoseconds - stagingStart) / 1_000_000)"])
+            "staged", metadata: ["rows": "\(staged)", "ms": "\(Self.milliseconds(since: stagingStart))"])
         // A batch sorts and groups every observation of a file at once (per entity, for provenance); at the
         // server's usual 4–64 MB those sorts spill to disk. The setting ends with this transaction.
         try connection.query("SET LOCAL work_mem = '\(Self.workMemoryMegabytes(stagedRows: staged))MB'")
@@ -169,12 +167,11 @@ public final class RegisterLoader {
 
         let countsStart = DispatchTime.now().uptimeNanoseconds
         let countRows = try connection.query(MergeStatements.counts)
-        logger.debug("counted", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - countsStart) / 1_000_000)"])
+        logger.debug("counted", metadata: ["ms": "\(Self.milliseconds(since: countsStart))"])
         guard let row = countRows.first else {
             throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
         }
         let counts = BatchReport.Counts(row)
-        createdEntities = row.int("created") ?? 0
         var fields = BatchReport.FieldCounts()
         fields.observed = row.int("f_observed") ?? 0
         fields.applied = row.int("f_applied") ?? 0
@@ -195,7 +192,8 @@ public final class RegisterLoader {
         // lingering until the next import, whose commit would otherwise pay for removing its files — a
         // 100-row delta after a million-person update spent 0.9 s of its 1.2 s committing that.
         try timed("TRUNCATE lahde.stage_item")
-        return BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
+        let report = BatchReport(file: input.fileName, sha256: input.sha256, batch: batchID, status: .loaded, counts: counts, fields: fields)
+        return (report, row.int("created") ?? 0)
     }
 
     /// A batch that created this many entities has changed the register's tables enough that the planner's
@@ -213,7 +211,7 @@ public final class RegisterLoader {
                 "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'register' ORDER BY 1"
             ).rows.compactMap { $0["name"] }
             try connection.query("ANALYZE " + (tables + ["lahde.field_tag"]).joined(separator: ", "))
-            logger.debug("statistics refreshed", metadata: ["ms": "\((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)"])
+            logger.debug("statistics refreshed", metadata: ["ms": "\(Self.milliseconds(since: start))"])
         } catch {
             logger.warning("could not refresh the register's statistics", metadata: ["error": "\(error)"])
         }
@@ -233,14 +231,18 @@ public final class RegisterLoader {
     private func timed(_ statement: String) throws -> Int {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try connection.query(statement)
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         logger.debug(
             "merge statement",
             metadata: [
-                "ms": "\(Int(milliseconds))", "rows": "\(result.affectedRows)",
+                "ms": "\(Self.milliseconds(since: start))", "rows": "\(result.affectedRows)",
                 "sql": "\(statement.split(separator: "\n").first?.prefix(90) ?? "")",
             ])
         return result.affectedRows
+    }
+
+    /// Whole milliseconds since `start` (`DispatchTime` nanoseconds), for the debug log's timings.
+    private static func milliseconds(since start: UInt64) -> UInt64 {
+        (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
     }
 
     /// The erased people's identifier hashes, or nil when nobody has been erased from this register.

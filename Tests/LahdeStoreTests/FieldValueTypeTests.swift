@@ -1,8 +1,9 @@
 import LahdeStore
 import Testing
 
-/// The value checks run before staging; e-mail and phone have a byte-level path for ASCII values and the
-/// character-level one for the rest, and both must give the same verdicts.
+/// The value checks run before staging: e-mail has a byte-level path for ASCII values and the
+/// character-level one for the rest, which must give the same verdicts; phone numbers are checked on bytes,
+/// and anything beyond ASCII (other scripts' digits, full-width digits) is refused as before.
 @Suite("Field value types: e-mail and phone")
 struct FieldValueTypeTests {
     static func canonical(_ type: FieldValueType, _ raw: String) -> String? {
