@@ -84,7 +84,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LahdeCoreTests", dependencies: ["LahdeCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats"], swiftSettings: swiftSettings),
+        .testTarget(name: "LahdeFormatsTests", dependencies: ["LahdeFormats", "_LahdeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "LahdeFetchTests", dependencies: ["LahdeFetch", "_LahdeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LahdeConnectorsTests",

@@ -58,19 +58,29 @@ public struct InputFile: Sendable {
         var offset: Int64 = 0
         var number = 0
         while let chunk = try handle.read(upToCount: Self.chunkSize), !chunk.isEmpty {
-            for byte in chunk {
-                offset += 1
-                if byte == 0x0A {
+            // Each chunk is searched for line feeds and copied in runs, not byte by byte through `Data`'s
+            // iterator, which was a tenth of a large import's client time.
+            try chunk.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                let bytes = buffer.bindMemory(to: UInt8.self)
+                var runStart = 0
+                while runStart < bytes.count {
+                    let newline = bytes[runStart...].firstIndex(of: 0x0A)
+                    let runEnd = newline ?? bytes.count
+                    // The CR of a CRLF ending is not part of the line, and does not count against its limit.
+                    let contentEnd = newline != nil && runEnd > runStart && bytes[runEnd - 1] == 0x0D ? runEnd - 1 : runEnd
+                    let room = maximumLineBytes - line.count
+                    if contentEnd - runStart > room { overlong = true }
+                    if room > 0 { line.append(contentsOf: bytes[runStart..<(runStart + min(room, contentEnd - runStart))]) }
+                    offset += Int64(runEnd - runStart)
+                    guard newline != nil else { break }
+                    offset += 1
                     number += 1
-                    if line.last == 0x0D { line.removeLast() }
+                    if contentEnd == runEnd, line.last == 0x0D { line.removeLast() }  // a CR at the previous chunk's end
                     try body(line, number, lineStart..<offset, overlong)
                     line.removeAll(keepingCapacity: true)
                     overlong = false
                     lineStart = offset
-                } else if line.count < maximumLineBytes {
-                    line.append(byte)
-                } else {
-                    overlong = true
+                    runStart = runEnd + 1
                 }
             }
         }

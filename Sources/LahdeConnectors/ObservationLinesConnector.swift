@@ -20,6 +20,7 @@ public struct ObservationLinesConnector: Sendable {
     public init() {}
 
     public func read(_ file: InputFile, emit: (FeedItem) throws -> Void) throws {
+        var validity = ValidityTimes()
         try file.forEachLine { bytes, number, range, overlong in
             let locator = "line \(number)"
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines are not records
@@ -27,24 +28,33 @@ public struct ObservationLinesConnector: Sendable {
                 try emit(.rejected(RejectedRecord(locator: locator, reason: "the line is longer than 1 MiB", raw: bytes)))
                 return
             }
-            switch Self.record(from: bytes, locator: locator, range: range) {
+            switch Self.record(from: bytes, locator: locator, range: range, validity: &validity) {
             case .success(let record): try emit(.record(record))
             case .failure(let problem): try emit(.rejected(RejectedRecord(locator: locator, reason: problem.description, raw: bytes)))
             }
         }
     }
 
-    static func record(from bytes: [UInt8], locator: String, range: Range<Int64>) -> Result<ObservedRecord, ObservationProblem> {
+    /// The line's JSON object: read directly when it has the usual plain shape, by Foundation otherwise.
+    static func object(from bytes: [UInt8]) -> [String: JSONLineValue]? {
+        if let object = PlainJSONLineReader.read(bytes) { return object }
+        guard case .object(let object)? = JSONLineValue.parsedByFoundation(bytes) else { return nil }
+        return object
+    }
+
+    static func record(
+        from bytes: [UInt8], locator: String, range: Range<Int64>, validity: inout ValidityTimes
+    ) -> Result<ObservedRecord, ObservationProblem> {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(ObservationProblem("the line is not valid UTF-8"))
         }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+        guard let object = object(from: bytes) else {
             return .failure(ObservationProblem("the line is not a JSON object"))
         }
-        guard let entityText = object["entity"] as? String, let entity = EntityKind(rawValue: entityText) else {
+        guard case .string(let entityText)? = object["entity"], let entity = EntityKind(rawValue: entityText) else {
             return .failure(ObservationProblem("'entity' must be \(EntityKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or "))"))
         }
-        guard let keyObject = object["keys"] as? [String: Any] else {
+        guard case .object(let keyObject)? = object["keys"] else {
             return .failure(ObservationProblem("'keys' must be an object of identifiers"))
         }
         var keys: [MatchKey] = []
@@ -53,7 +63,7 @@ public struct ObservationLinesConnector: Sendable {
         }
         for scheme in keyOrder {
             guard let raw = keyObject[scheme.rawValue] else { continue }
-            guard let text = raw as? String else { return .failure(ObservationProblem("key '\(scheme.rawValue)' must be a string")) }
+            guard case .string(let text) = raw else { return .failure(ObservationProblem("key '\(scheme.rawValue)' must be a string")) }
             do {
                 keys.append(try MatchKey.parse(scheme: scheme, text))
             } catch {
@@ -61,26 +71,24 @@ public struct ObservationLinesConnector: Sendable {
             }
         }
         var validFrom: Date?
-        if let raw = object["valid_from"], !(raw is NSNull) {
-            guard let text = raw as? String, let date = FeedTime.parse(text) else {
+        if let raw = object["valid_from"], raw != .null {
+            guard case .string(let text) = raw, let date = validity.parse(text) else {
                 return .failure(ObservationProblem("'valid_from' must be a date yyyy-mm-dd or an ISO 8601 time with offset"))
             }
             validFrom = date
         }
-        guard let fields = object["fields"] as? [String: Any] else {
+        guard case .object(let fields)? = object["fields"] else {
             return .failure(ObservationProblem("'fields' must be an object"))
         }
         var observations: [FieldObservation] = []
+        observations.reserveCapacity(fields.count)
         for name in fields.keys.sorted() {
-            let raw = fields[name]
-            switch raw {
-            case is NSNull: observations.append(FieldObservation(field: name, value: nil))
-            case let text as String: observations.append(FieldObservation(field: name, value: text))
-            // JSON true/false arrive as NSNumber; objCType "c" tells them from numbers, which are refused
-            // because a number loses leading zeros (postal codes, customer numbers).
-            case let number as NSNumber where String(cString: number.objCType) == "c":
-                observations.append(FieldObservation(field: name, value: number.boolValue ? "true" : "false"))
-            default: return .failure(ObservationProblem("field '\(name.prefix(64))' must be a string, a boolean or null"))
+            switch fields[name]! {
+            case .null: observations.append(FieldObservation(field: name, value: nil))
+            case .string(let text): observations.append(FieldObservation(field: name, value: text))
+            case .bool(let flag): observations.append(FieldObservation(field: name, value: flag ? "true" : "false"))
+            // A number loses leading zeros (postal codes, customer numbers), so numbers are refused.
+            case .object, .other: return .failure(ObservationProblem("field '\(name.prefix(64))' must be a string, a boolean or null"))
             }
         }
         return .success(ObservedRecord(entityKind: entity, keys: keys, validFrom: validFrom, locator: locator, rawRange: range, observations: observations))

@@ -1,3 +1,4 @@
+import _LahdeTestSupport
 import Testing
 
 @testable import LahdeFormats
@@ -105,7 +106,7 @@ struct CSVQuotingTests {
     /// writer in the test support, must come back exactly.
     @Test("500 generated records round-trip through an independent writer", arguments: [UInt64(1), 2, 3])
     func generatedRoundTrip(seed: UInt64) throws {
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let pieces = ["a", "Ö", "€", "𝄞", ";", ",", "\"", "\"\"", "\r", "\n", "\r\n", " ", "\t", "x y", ""]
         var rows: [[String]] = []
         var input: [UInt8] = []

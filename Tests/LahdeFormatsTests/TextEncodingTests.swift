@@ -1,3 +1,4 @@
+import _LahdeTestSupport
 import Testing
 
 @testable import LahdeFormats
@@ -43,7 +44,7 @@ struct TextEncodingTests {
             0x41, 0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xC3, 0xDF, 0xE0, 0xE2, 0xED, 0xEF, 0xF0,
             0xF4, 0xF5, 0xFF,
         ]
-        var generator = SeededGenerator(state: 4180)
+        var generator = SeededGenerator(seed: 4180)
         var invalidSeen = 0
         for _ in 0..<20_000 {
             let count = Int.random(in: 0...14, using: &generator)
