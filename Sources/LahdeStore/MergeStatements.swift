@@ -240,14 +240,20 @@ enum MergeStatements {
     ]
 
     /// Every observation of a usable record, with its connector's trust for the field.
-    static let candidates = """
-        CREATE TEMP TABLE m_cand ON COMMIT DROP AS
+    ///
+    /// With possible contests the candidates are a table, which the contest statements read several times.
+    /// Without, they are a view that the decision reads once, straight from the staged rows: writing a
+    /// million candidates to a work table only to read them back once was a tenth of an initial load.
+    static func candidates(materialized: Bool) -> String {
+        """
+        \(materialized ? "CREATE TEMP TABLE m_cand ON COMMIT DROP AS" : "CREATE TEMP VIEW m_cand AS")
         SELECT r.entity_kind, r.entity_id, o.name AS field, o.value, o.seq, o.locator, r.valid_from, r.record_no, t.rank AS trust
         FROM lahde.stage_item o
         JOIN m_rec r USING (record_no)
         JOIN lahde.source_trust t ON t.connector = (SELECT connector FROM m_ctx) AND t.field = o.name
         WHERE o.item = 'O' AND r.problem IS NULL
         """
+    }
 
     /// Whether any entity-field can have more than one candidate in this batch: only when two usable records
     /// reach one entity, or one record repeats a field (the stager marks those). Usually neither, and then
@@ -290,12 +296,11 @@ enum MergeStatements {
         """,
     ]
 
-    /// Without contests every candidate is the best one. The view goes with `m_cand` at commit (ON COMMIT
-    /// DROP cascades) and with the transaction on rollback.
+    /// Without contests every candidate is the best one. The views go with the work tables they read at
+    /// commit (ON COMMIT DROP cascades) and with the transaction on rollback.
     static let uncontested = [
         "CREATE TEMP TABLE m_contested (entity_kind text, entity_id bigint, field text) ON COMMIT DROP",
         "CREATE TEMP VIEW m_best AS SELECT * FROM m_cand",
-        "ANALYZE m_cand",
         "CREATE TEMP TABLE m_losing (entity_kind text, entity_id bigint, losing jsonb) ON COMMIT DROP",
     ]
 
@@ -406,7 +411,14 @@ enum MergeStatements {
     /// Each decision carries its candidate's record; the only other candidates are the losers of contested
     /// entity-fields (none without contests), found by their observation number, never by joining a million
     /// candidates to their decisions on three columns. Every count comes from one pass over its set.
-    static let counts = """
+    static func counts(contested: Bool) -> String {
+        let losers = contested ? """
+            UNION ALL
+            SELECT c.record_no, 'superseded'
+            FROM m_cand c JOIN m_contested k USING (entity_kind, entity_id, field)
+            WHERE NOT EXISTS (SELECT 1 FROM m_decided d WHERE d.seq = c.seq)
+            """ : ""
+        return """
         WITH outcome AS (
             SELECT d.record_no,
                    CASE WHEN d.rule IN (\(applied)) THEN 'applied'
@@ -415,10 +427,7 @@ enum MergeStatements {
                         WHEN d.rule = 'unchanged' THEN 'unchanged'
                         ELSE 'superseded' END AS outcome
             FROM m_decided d
-            UNION ALL
-            SELECT c.record_no, 'superseded'
-            FROM m_cand c JOIN m_contested k USING (entity_kind, entity_id, field)
-            WHERE NOT EXISTS (SELECT 1 FROM m_decided d WHERE d.seq = c.seq)),
+            \(losers)),
         by_record AS (
             SELECT record_no, bool_or(outcome = 'applied') AS applied, bool_or(outcome IN ('superseded', 'protected')) AS lost
             FROM outcome GROUP BY record_no),
@@ -441,6 +450,7 @@ enum MergeStatements {
                      count(*) FILTER (WHERE outcome = 'superseded') AS f_superseded, count(*) FILTER (WHERE outcome = 'protected') AS f_protected
               FROM outcome) f
         """
+    }
 
     static let quarantineFromStage = """
         INSERT INTO lahde.quarantine (batch_id, locator, reason, raw)

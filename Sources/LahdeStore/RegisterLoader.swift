@@ -155,8 +155,8 @@ public final class RegisterLoader {
         if stager.stagedCorrections {
             for statement in MergeStatements.corrections { try timed(statement) }
         }
-        try timed(MergeStatements.candidates)
         let contested = try connection.query(MergeStatements.mayBeContested).first?["contested"] != "f"
+        try timed(MergeStatements.candidates(materialized: contested))
         for statement in contested ? MergeStatements.contested : MergeStatements.uncontested { try timed(statement) }
         try timed(MergeStatements.decide)
         let written = Set(try connection.query(MergeStatements.writtenFields).rows.compactMap { $0["field"] })
@@ -166,7 +166,7 @@ public final class RegisterLoader {
         try quarantine(input, batchID: batchID)
 
         let countsStart = DispatchTime.now().uptimeNanoseconds
-        let countRows = try connection.query(MergeStatements.counts)
+        let countRows = try connection.query(MergeStatements.counts(contested: contested))
         logger.debug("counted", metadata: ["ms": "\(Self.milliseconds(since: countsStart))"])
         guard let row = countRows.first else {
             throw PostgresError(kind: .protocolError, message: "the merge returned no counts")
