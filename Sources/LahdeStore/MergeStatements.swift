@@ -239,18 +239,20 @@ enum MergeStatements {
         "UPDATE m_rec r SET rekeyed = true FROM m_correction c WHERE c.record_no = r.record_no",
     ]
 
-    /// Every observation of a usable record, with its connector's trust for the field.
+    /// Every observation of a usable record, with its connector's trust for the field (staged with it).
     ///
     /// With possible contests the candidates are a table, which the contest statements read several times.
     /// Without, they are a view that the decision reads once, straight from the staged rows: writing a
     /// million candidates to a work table only to read them back once was a tenth of an initial load.
+    /// (The trust is staged rather than joined from `lahde.source_trust` by the batch's connector: a join
+    /// on a value the planner cannot see made it expect a few thousand candidates instead of millions, and
+    /// look each one's record up through an index.)
     static func candidates(materialized: Bool) -> String {
         """
         \(materialized ? "CREATE TEMP TABLE m_cand ON COMMIT DROP AS" : "CREATE TEMP VIEW m_cand AS")
-        SELECT r.entity_kind, r.entity_id, o.name AS field, o.value, o.seq, o.locator, r.valid_from, r.record_no, t.rank AS trust
+        SELECT r.entity_kind, r.entity_id, o.name AS field, o.value, o.seq, o.locator, r.valid_from, r.record_no, o.priority AS trust
         FROM lahde.stage_item o
         JOIN m_rec r USING (record_no)
-        JOIN lahde.source_trust t ON t.connector = (SELECT connector FROM m_ctx) AND t.field = o.name
         WHERE o.item = 'O' AND r.problem IS NULL
         """
     }

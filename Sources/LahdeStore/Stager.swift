@@ -13,6 +13,8 @@ struct Stager {
     let input: BatchInput
     let suppression: Suppression?
     private var tags: RecordTags
+    /// The connector's trust for a field, staged with each observation.
+    private let trust: (String) -> Int
     /// Whether any staged record observes a `reference` field, whose values the merge must resolve to ids.
     private(set) var stagedReferences = false
     /// The entity kinds that have `reference` fields: only their records need a look at each field's type.
@@ -33,6 +35,7 @@ struct Stager {
         self.input = input
         self.suppression = suppression
         self.tags = RecordTags(batch: batch)
+        self.trust = batch.trust
         kindsWithReferences = Set(catalogue.fields.values.filter { $0.valueType == .reference }.map(\.entityKind))
     }
 
@@ -119,7 +122,8 @@ struct Stager {
                 for _ in 0..<7 { writer.field(nil as String?) }
                 try writer.endRow()
             }
-            // O: its observations
+            // O: its observations (priority: the connector's trust for the field, known here; looking it up
+            // in the merge hid from the planner how many candidates there are, see `candidates`)
             var index = 0
             for observation in record.observations where observation.field != Self.correctionField {
                 sequence += 1
@@ -131,7 +135,7 @@ struct Stager {
                 writer.field(nil as String?)
                 writer.field(observation.field)
                 writer.field(value)
-                writer.field(nil as Int?)
+                writer.field(trust(observation.field))
                 writer.field(nil as String?)
                 writer.field(Self.locator(of: observation, in: record))
                 for _ in 0..<4 { writer.field(nil as String?) }
