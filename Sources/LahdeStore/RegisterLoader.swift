@@ -202,15 +202,16 @@ public final class RegisterLoader {
     /// a minute later, and an import of several files does not wait for it.
     static let createdEntitiesWorthAnalysing = 10_000
 
-    /// Analyses the register's tables and the current provenance; a failure costs only speed, never the
-    /// batch, which has committed.
+    /// Analyses the register's tables and the provenance (current and history, which `lahde provenance`
+    /// reads by entity: without statistics the planner took each entity for thousands of changes); a
+    /// failure costs only speed, never the batch, which has committed.
     private func refreshStatistics() {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
             let tables = try connection.query(
                 "SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = 'register' ORDER BY 1"
             ).rows.compactMap { $0["name"] }
-            try connection.query("ANALYZE " + (tables + ["lahde.field_tag"]).joined(separator: ", "))
+            try connection.query("ANALYZE " + (tables + ["lahde.field_tag", "lahde.provenance_change"]).joined(separator: ", "))
             logger.debug("statistics refreshed", metadata: ["ms": "\(Self.milliseconds(since: start))"])
         } catch {
             logger.warning("could not refresh the register's statistics", metadata: ["error": "\(error)"])
