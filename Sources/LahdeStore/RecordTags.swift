@@ -13,7 +13,6 @@ struct RecordTags {
         let id: Int
         /// The batch's start time as the server printed it: the validity of records without one of their own.
         let receivedAt: String
-        let trust: (String) -> Int
     }
 
     private let batch: Batch
@@ -31,14 +30,14 @@ struct RecordTags {
         fieldCount = 0
     }
 
-    mutating func add(field: String, value: String?, locator: String, validFrom: String?) {
+    mutating func add(field: String, value: String?, trust: Int, locator: String, validFrom: String?) {
         if fieldCount > 0 { bytes.append(UInt8(ascii: ",")) }
         fieldCount += 1
         appendString(field)
         bytes.append(contentsOf: #":["#.utf8)
         if let value { appendString(value) } else { bytes.append(contentsOf: "null".utf8) }
         bytes.append(UInt8(ascii: ","))
-        CopyInWriter.appendDecimal(batch.trust(field), to: &bytes)
+        CopyInWriter.appendDecimal(trust, to: &bytes)
         bytes.append(UInt8(ascii: ","))
         CopyInWriter.appendDecimal(batch.id, to: &bytes)
         bytes.append(UInt8(ascii: ","))

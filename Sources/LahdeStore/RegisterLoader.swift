@@ -119,7 +119,7 @@ public final class RegisterLoader {
         let policy = self.policy
         var stager = Stager(
             catalogue: catalogue, input: input, suppression: try suppression(),
-            batch: RecordTags.Batch(id: batchID, receivedAt: receivedAt, trust: { policy.trust(for: $0) }))
+            batch: RecordTags.Batch(id: batchID, receivedAt: receivedAt), trust: { policy.trust(for: $0) })
         let stagingStart = DispatchTime.now().uptimeNanoseconds
         let staged = try connection.copyIn(
             "COPY lahde.stage_item (item, record_no, seq, entity_kind, name, value, priority, valid_from, locator, raw_offset, raw_length, raw, tags) FROM STDIN"

@@ -13,7 +13,7 @@ struct Stager {
     let input: BatchInput
     let suppression: Suppression?
     private var tags: RecordTags
-    /// The connector's trust for a field, staged with each observation.
+    /// The connector's trust for a field: in the record's tags, and staged with each observation.
     private let trust: (String) -> Int
     /// Whether any staged record observes a `reference` field, whose values the merge must resolve to ids.
     private(set) var stagedReferences = false
@@ -30,12 +30,12 @@ struct Stager {
         let hashes: Set<String>
     }
 
-    init(catalogue: FieldCatalogue, input: BatchInput, suppression: Suppression?, batch: RecordTags.Batch) {
+    init(catalogue: FieldCatalogue, input: BatchInput, suppression: Suppression?, batch: RecordTags.Batch, trust: @escaping (String) -> Int) {
         self.catalogue = catalogue
         self.input = input
         self.suppression = suppression
         self.tags = RecordTags(batch: batch)
-        self.trust = batch.trust
+        self.trust = trust
         kindsWithReferences = Set(catalogue.fields.values.filter { $0.valueType == .reference }.map(\.entityKind))
     }
 
@@ -57,14 +57,18 @@ struct Stager {
             let validFrom = record.validFrom.map(Self.timestamp)
             var values: [String?] = []
             values.reserveCapacity(record.observations.count)
+            var trusts: [Int] = []
+            trusts.reserveCapacity(record.observations.count)
             var problem = problemWithKeys(of: record)
             if problem == nil {
                 tags.start()
                 for observation in record.observations where observation.field != Self.correctionField {
                     switch catalogue.validate(observation, of: record.entityKind) {
                     case .success(let value):
+                        let rank = trust(observation.field)
                         values.append(value)
-                        tags.add(field: observation.field, value: value, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
+                        trusts.append(rank)
+                        tags.add(field: observation.field, value: value, trust: rank, locator: Self.locator(of: observation, in: record), validFrom: validFrom)
                     case .failure(let unusable):
                         problem = unusable.description
                     }
@@ -128,6 +132,7 @@ struct Stager {
             for observation in record.observations where observation.field != Self.correctionField {
                 sequence += 1
                 let value = values[index]
+                let rank = trusts[index]
                 index += 1
                 writer.field("O")
                 writer.field(recordNumber)
@@ -135,7 +140,7 @@ struct Stager {
                 writer.field(nil as String?)
                 writer.field(observation.field)
                 writer.field(value)
-                writer.field(trust(observation.field))
+                writer.field(rank)
                 writer.field(nil as String?)
                 writer.field(Self.locator(of: observation, in: record))
                 for _ in 0..<4 { writer.field(nil as String?) }
