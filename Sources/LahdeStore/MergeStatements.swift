@@ -63,16 +63,19 @@ enum MergeStatements {
     /// that found none (numbered in file order, so a replay numbers them alike), one accounting point per
     /// new GSRN, and every key of the batch's records registered (a new party's first key with the party,
     /// its further keys after it; those need looking up, the first ones do not).
+    ///
+    /// A record's first key is its key of priority 0 (the stager numbers keys from 0), found by that
+    /// number rather than by sorting every key of the batch. The party sequence is looked up once: asked
+    /// per row, its name's look-up through the catalogue cost 7 µs a party, a third of an initial load's
+    /// `m_new` (BENCHMARKS.md, session 7).
     static let create = [
         """
         CREATE TEMP TABLE m_new ON COMMIT DROP AS
-        SELECT nextval(pg_get_serial_sequence('register.party', 'party_id')) AS party_id, n.*
-        FROM (SELECT p.scheme, p.value, min(p.record_no) AS first_record, min(p.locator) AS locator
-              FROM (SELECT DISTINCT ON (k.record_no) k.record_no, k.scheme, k.value, r.locator
-                    FROM m_key k JOIN m_rec r USING (record_no)
-                    WHERE r.entity_kind = 'party' AND r.entity_id IS NULL AND r.problem IS NULL
-                    ORDER BY k.record_no, k.priority) p
-              GROUP BY p.scheme, p.value
+        SELECT nextval((SELECT pg_get_serial_sequence('register.party', 'party_id'))::regclass) AS party_id, n.*
+        FROM (SELECT k.scheme, k.value, min(k.record_no) AS first_record, min(r.locator) AS locator
+              FROM m_key k JOIN m_rec r USING (record_no)
+              WHERE k.priority = 0 AND r.entity_kind = 'party' AND r.entity_id IS NULL AND r.problem IS NULL
+              GROUP BY k.scheme, k.value
               ORDER BY first_record) n
         """,
         """
@@ -85,9 +88,8 @@ enum MergeStatements {
         """,
         """
         UPDATE m_rec r SET entity_id = n.party_id, created = true
-        FROM (SELECT DISTINCT ON (k.record_no) k.record_no, k.scheme, k.value FROM m_key k ORDER BY k.record_no, k.priority) k
-        JOIN m_new n ON n.scheme = k.scheme AND n.value = k.value
-        WHERE r.record_no = k.record_no AND r.entity_id IS NULL AND r.problem IS NULL AND r.entity_kind = 'party'
+        FROM m_key k JOIN m_new n ON n.scheme = k.scheme AND n.value = k.value
+        WHERE k.priority = 0 AND r.record_no = k.record_no AND r.entity_id IS NULL AND r.problem IS NULL AND r.entity_kind = 'party'
         """,
         """
         INSERT INTO register.party_identifier (scheme, value, party_id, batch_id, locator)
@@ -188,7 +190,7 @@ enum MergeStatements {
     static let recheckConflicts = """
         UPDATE m_rec r SET problem = 'its identifiers belong to different records in the register'
         FROM (SELECT k.record_no FROM m_key k JOIN register.party_identifier i ON i.scheme = k.scheme AND i.value = k.value
-              WHERE k.entity_kind = 'party' GROUP BY k.record_no HAVING count(DISTINCT i.party_id) > 1) s
+              WHERE k.entity_kind = 'party' GROUP BY k.record_no HAVING min(i.party_id) <> max(i.party_id)) s
         WHERE r.record_no = s.record_no AND r.problem IS NULL
         """
 
