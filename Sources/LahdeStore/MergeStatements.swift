@@ -8,12 +8,16 @@ enum MergeStatements {
     static let written = MergeRule.sqlList([.applied, .confirmed])
 
     /// Working tables, dropped at commit.
+    ///
+    /// `m_rec` is filled half full: each record is updated once as its entity is found or created, and with
+    /// room on its page the new version stays there without a new entry in the `record_no` index (200 k
+    /// records: 1.2 → 0.85 s for such an update).
     static let prepare = [
         """
         CREATE TEMP TABLE m_ctx (batch_id bigint, connector text, received_at timestamptz, creates boolean, ignore_unmatched boolean) ON COMMIT DROP
         """,
         """
-        CREATE TEMP TABLE m_rec ON COMMIT DROP AS
+        CREATE TEMP TABLE m_rec WITH (fillfactor = 50) ON COMMIT DROP AS
         SELECT record_no, entity_kind, locator, valid_from, raw_offset, raw_length, priority AS key_count,
                NULL::bigint AS entity_id, NULL::text AS problem, false AS created, false AS rekeyed, false AS keys_known
         FROM lahde.stage_item WHERE item = 'R'
