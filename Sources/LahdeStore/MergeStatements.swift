@@ -312,8 +312,12 @@ enum MergeStatements {
         "CREATE TEMP TABLE m_losing (entity_kind text, entity_id bigint, losing jsonb) ON COMMIT DROP",
     ]
 
-    /// The fields this batch writes, so that tables none of them lives in are not visited.
-    static let writtenFields = "SELECT DISTINCT field FROM m_decided WHERE rule IN (\(applied))"
+    /// The fields this batch writes, so that tables none of them lives in are not visited, and whether the
+    /// field's every decision was written (a value applied or confirmed), in the same pass.
+    static let writtenFields = """
+        SELECT field, bool_or(rule IN (\(applied))) AS applied, bool_and(rule IN (\(written))) AS all_written
+        FROM m_decided GROUP BY field
+        """
 
     /// The survivorship decision for each best candidate against the register's current value, whose tag is
     /// `[value, trust, batch_id, locator, valid_from]` in `lahde.field_tag` (V005, V011).
@@ -390,17 +394,29 @@ enum MergeStatements {
     }
 
     /// Without contests each entity has one record, and its tags are the ones the loader staged with it
-    /// (`RecordTags`) less the fields the decision did not write.
-    static let stagedTags = mergeTags(
-        """
-        SELECT r.entity_kind, r.entity_id, s.tags - coalesce(u.fields, '{}'::text[]) AS tags
-        FROM m_rec r
-        JOIN lahde.stage_item s ON s.item = 'R' AND s.record_no = r.record_no
-        LEFT JOIN (SELECT entity_kind, entity_id, array_agg(field) AS fields
-                   FROM m_decided WHERE rule NOT IN (\(written))
-                   GROUP BY entity_kind, entity_id) u ON u.entity_kind = r.entity_kind AND u.entity_id = r.entity_id
-        WHERE r.problem IS NULL AND s.tags - coalesce(u.fields, '{}'::text[]) <> '{}'::jsonb
-        """)
+    /// (`RecordTags`) less the fields the decision did not write. When every decision was written (an
+    /// initial load, a full update) nothing is taken out, and the decisions need not be read again.
+    static func stagedTags(everyDecisionWritten: Bool) -> String {
+        if everyDecisionWritten {
+            return mergeTags(
+                """
+                SELECT r.entity_kind, r.entity_id, s.tags
+                FROM m_rec r
+                JOIN lahde.stage_item s ON s.item = 'R' AND s.record_no = r.record_no
+                WHERE r.problem IS NULL AND s.tags <> '{}'::jsonb
+                """)
+        }
+        return mergeTags(
+            """
+            SELECT r.entity_kind, r.entity_id, s.tags - coalesce(u.fields, '{}'::text[]) AS tags
+            FROM m_rec r
+            JOIN lahde.stage_item s ON s.item = 'R' AND s.record_no = r.record_no
+            LEFT JOIN (SELECT entity_kind, entity_id, array_agg(field) AS fields
+                       FROM m_decided WHERE rule NOT IN (\(written))
+                       GROUP BY entity_kind, entity_id) u ON u.entity_kind = r.entity_kind AND u.entity_id = r.entity_id
+            WHERE r.problem IS NULL AND s.tags - coalesce(u.fields, '{}'::text[]) <> '{}'::jsonb
+            """)
+    }
 
     /// With contests, an entity's winning values may come from several records: its tags are built from
     /// the decisions.

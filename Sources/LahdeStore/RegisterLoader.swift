@@ -159,10 +159,12 @@ public final class RegisterLoader {
         try timed(MergeStatements.candidates(materialized: contested))
         for statement in contested ? MergeStatements.contested : MergeStatements.uncontested { try timed(statement) }
         try timed(MergeStatements.decide)
-        let written = Set(try connection.query(MergeStatements.writtenFields).rows.compactMap { $0["field"] })
+        let decidedFields = try connection.query(MergeStatements.writtenFields).rows
+        let written = Set(decidedFields.filter { $0["applied"] == "t" }.compactMap { $0["field"] })
+        let everyDecisionWritten = decidedFields.allSatisfy { $0["all_written"] == "t" }
         for statement in TypedTableWrites.statements(for: catalogue, written: written) { try timed(statement) }
         try timed(MergeStatements.history)
-        try timed(contested ? MergeStatements.decidedTags : MergeStatements.stagedTags)
+        try timed(contested ? MergeStatements.decidedTags : MergeStatements.stagedTags(everyDecisionWritten: everyDecisionWritten))
         try quarantine(input, batchID: batchID)
 
         let countsStart = DispatchTime.now().uptimeNanoseconds
